@@ -1,0 +1,128 @@
+//! The command line: argument definitions (documented where they are defined) and dispatch. Policy lives here:
+//! what to print, where, and which exit status; the library never prints or exits.
+
+mod analyze;
+mod catalog;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use callcoach::input::InputFormat;
+use callcoach::report::Format;
+
+/// Coach debt-collection calls: flags pressure, misleading statements, missed empathy, ignored requests and
+/// missing disclosures turn by turn, credits good practice, and scores respectful practice 0-100.
+///
+/// Flags are coaching prompts for review, never legal verdicts.
+#[derive(Parser, Debug)]
+#[command(name = "callcoach", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Analyse transcripts: files, folders (walked recursively) or `-` for standard input.
+    Analyze(AnalyzeArgs),
+    /// Print the rule catalog: code, category, severity, summary.
+    Rules {
+        /// `text` (a table), `json` (every card with its examples) or `markdown` (docs/RULES.md).
+        #[arg(long, value_enum, default_value_t = catalog::CatalogFormat::Text)]
+        format: catalog::CatalogFormat,
+        /// Use these lexicons on top of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        lexicons: Option<PathBuf>,
+    },
+    /// Explain one rule: what it flags, why it matters, the regulation, the coaching tip and examples.
+    Explain {
+        /// The rule code, e.g. PR101.
+        code: String,
+        /// Use these lexicons on top of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        lexicons: Option<PathBuf>,
+    },
+    /// Work with lexicon files.
+    Lexicons {
+        #[command(subcommand)]
+        cmd: LexiconsCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LexiconsCmd {
+    /// Validate lexicon files and print every problem as file:line: message. Without DIR, the built-in ones.
+    Check {
+        /// A folder of *.toml lexicon files.
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Options of `callcoach analyze`.
+#[derive(clap::Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Files or folders to read; `-` (or nothing) reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Compliance profile for every call: `us` (FDCPA, Regulation F), `uk` (FCA CONC 7) or `neutral` (the rules
+    /// both share). Without it, a call's own "profile" field decides, and neutral applies when it has none.
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// A folder of lexicon files that extend (or, with `replace = true`, replace) the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub lexicons: Option<PathBuf>,
+    /// The input format; `auto` recognises it from the content.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// A speaker label that is the agent (repeatable); other speakers become the customer.
+    #[arg(long, value_name = "LABEL")]
+    pub agent_speaker: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Exit with status 1 when any call scores under SCORE.
+    #[arg(long, value_name = "SCORE")]
+    pub fail_under: Option<i32>,
+    /// Show personal data (card numbers, phone numbers, emails) instead of redacting it.
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Print nothing on standard error but errors.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Also print, per call, every hit that context changed and why (text format), to answer "why was this
+    /// (not) flagged?".
+    #[arg(long)]
+    pub explain_matches: bool,
+}
+
+/// Parse the command line, run, and map the outcome to an exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.cmd {
+        Cmd::Analyze(a) => analyze::run(&a),
+        Cmd::Rules { format, lexicons } => catalog::rules(format, lexicons.as_deref()),
+        Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
+        Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
+    };
+    ExitCode::from(code)
+}
+
+/// Write to stdout, ending quietly when the reader has gone away (`callcoach ... | head`).
+pub(crate) fn broken_pipe_ok(r: std::io::Result<()>) -> Result<(), u8> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(0),
+        Err(e) => {
+            eprintln!("callcoach: cannot write output: {e}");
+            Err(2)
+        }
+    }
+}

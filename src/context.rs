@@ -1,0 +1,90 @@
+//! context: judge each rule hit in its surroundings: negated, reported, echoed, a question, quoted, hedged.
+//!
+//! The decision is data ([`Context`]), not a silent drop: the rules stage acts on it and `--explain-matches`
+//! shows it, so "why was this (not) flagged?" always has an answer.
+
+use crate::matcher::{Hit, Scanner, Target};
+use crate::tokenize::TurnTokens;
+
+/// How a hit stands in its turn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// A negator governs the hit ("nobody is going to arrest you").
+    pub negated: bool,
+    /// A reporting frame precedes it in the sentence ("they said you'd take my house").
+    pub reported: bool,
+    /// An agent echo frame precedes it ("you're saying someone told you you'd be arrested?").
+    pub echoed: bool,
+    /// Its sentence is a question.
+    pub question: bool,
+    /// It stands inside quotation marks.
+    pub quoted: bool,
+    /// A hedge precedes it in its clause ("the creditor may take legal action").
+    pub hedged: bool,
+}
+
+impl Context {
+    /// A short description of the decisions, for notes and debugging (`negated, hedged`).
+    pub fn describe(&self) -> String {
+        let mut v = Vec::new();
+        for (flag, name) in [
+            (self.negated, "negated"),
+            (self.reported, "reported speech"),
+            (self.echoed, "agent echo"),
+            (self.question, "question"),
+            (self.quoted, "quoted"),
+            (self.hedged, "hedged"),
+        ] {
+            if flag {
+                v.push(name);
+            }
+        }
+        v.join(", ")
+    }
+}
+
+/// Judge one hit of a tokenized turn, given all the hits of that turn (frames are hits too).
+pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Context {
+    let toks = &tt.tokens;
+    let Some(first) = toks.get(hit.tok_start) else { return Context::default() };
+    let sentence = first.sentence;
+    let clause = first.clause;
+
+    let mut negated = false;
+    let lo = hit.tok_start.saturating_sub(scanner.negation_window);
+    for t in toks[lo..hit.tok_start].iter().rev() {
+        if t.sentence != sentence || t.clause != clause {
+            break;
+        }
+        if scanner.is_negator(&t.norm) {
+            negated = true;
+            break;
+        }
+        if !scanner.is_bridge(&t.norm) {
+            break;
+        }
+    }
+
+    let before = |target: Target, same_clause: bool| {
+        hits.iter().any(|h| {
+            h.target == target
+                && h.tok_start < hit.tok_start
+                && h.tok_end <= hit.tok_end
+                && toks[h.tok_start].sentence == sentence
+                && (!same_clause || toks[h.tok_start].clause == clause)
+        })
+    };
+    let reported = before(Target::Reporter, false);
+    let echoed = before(Target::Echo, false);
+    let hedged = before(Target::Hedge, true);
+
+    let question = tt.questions.get(sentence as usize).copied().unwrap_or(false)
+        || (!tt.punctuated
+            && hits.iter().any(|h| {
+                h.target == Target::QuestionOpener
+                    && toks[h.tok_start].sentence == sentence
+                    && (h.tok_start == 0 || toks[h.tok_start - 1].sentence != sentence)
+            }));
+    let quoted = tt.quoted.iter().any(|&(a, b)| hit.start >= a && hit.end <= b);
+    Context { negated, reported, echoed, question, quoted, hedged }
+}

@@ -1,0 +1,150 @@
+//! lexicon: the rule catalog and phrase lists, loaded from TOML (built in, or a user's folder) and validated.
+//!
+//! The files are the single registry of rules: `callcoach rules`, `callcoach explain`, `docs/RULES.md` and the
+//! example tests all read what is loaded here. Format: `docs/LEXICONS.md`.
+
+mod card;
+mod expand;
+mod load;
+
+pub use card::{card, explain, markdown, sorted, table, CardOut};
+pub use expand::{expand_phrase, normalise_phrase, MAX_VARIANTS};
+pub use load::{lint, load_builtin, load_dir, load_with, parse_example_turn, parse_expect, LexiconError, ENGINES};
+
+use crate::call::{Account, Role};
+use crate::finding::{Category, Kind, Severity};
+
+/// The built-in lexicon files: (file name, contents).
+pub mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// What happens to an agent finding whose phrase is negated ("nobody is going to arrest you").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Negated {
+    /// The hit is dropped.
+    Drop,
+    /// The hit stays a finding (the phrase is harmful even when negated).
+    Keep,
+    /// The hit becomes a reassurance credit (`GP318`): the agent ruled the consequence out.
+    Reassure,
+}
+
+/// One tested example of a rule: a short call and the items it must produce.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// `role: text` lines.
+    pub turns: Vec<String>,
+    /// `CODE@turn` items that must be produced; the rule's own code exactly at these turns.
+    pub expect: Vec<String>,
+    /// Which trap or case it shows.
+    pub note: Option<String>,
+    /// The profile to run it under.
+    pub profile: Option<String>,
+    /// Account facts for the example call.
+    pub account: Account,
+}
+
+/// One rule of the catalog, with its card and its matching data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// Stable code, e.g. `PR101`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `lawsuit-threat`.
+    pub name: String,
+    /// Contract category; decides the kind of item.
+    pub category: Category,
+    /// Severity of findings (None for cues and credits).
+    pub severity: Option<Severity>,
+    /// One line: the message in reports.
+    pub summary: String,
+    /// Why it matters.
+    pub why: String,
+    /// The regulations it relates to.
+    pub regulation: Vec<String>,
+    /// The coaching tip.
+    pub tip: String,
+    /// A better phrasing.
+    pub better: String,
+    /// Profiles the rule runs in; empty means every profile.
+    pub profiles: Vec<String>,
+    /// Whose turns the phrases are matched in.
+    pub speaker: Role,
+    /// Phrases as written (before expansion).
+    pub phrases: Vec<String>,
+    /// Regexes over the normalised text.
+    pub patterns: Vec<String>,
+    /// Negation policy (agent findings).
+    pub negated: Negated,
+    /// Whether a customer reporting these words gives an allegation cue.
+    pub allege: bool,
+    /// For window rules: the code that emits this rule.
+    pub engine: Option<String>,
+    /// Tested examples.
+    pub examples: Vec<Example>,
+    /// Where the rule was declared (`pressure.toml:12`).
+    pub origin: String,
+}
+
+impl Rule {
+    /// Finding, cue or credit.
+    pub fn kind(&self) -> Kind {
+        self.category.kind()
+    }
+
+    /// Whether the rule runs under `profile` (`neutral` runs only rules without a profile list).
+    pub fn in_profile(&self, profile: &str) -> bool {
+        self.profiles.is_empty() || self.profiles.iter().any(|p| p == profile)
+    }
+}
+
+/// The names of the signals the conversation rules read.
+pub const SIGNALS: &[&str] = &["payment-ask", "filler", "debt-detail", "no-decision", "collection-context"];
+
+/// A named phrase list read by the conversation rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signal {
+    /// One of [`SIGNALS`].
+    pub name: String,
+    /// Phrases as written.
+    pub phrases: Vec<String>,
+    /// Where it was declared.
+    pub origin: String,
+}
+
+/// The words that decide context (see `lexicons/context.toml`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContextWords {
+    /// How many words before a hit a negator may stand.
+    pub negation_window: usize,
+    /// Single-word negators.
+    pub negators: Vec<String>,
+    /// Words that carry a negation forward.
+    pub negation_bridge: Vec<String>,
+    /// Reporting frames in customer turns.
+    pub reporters: Vec<String>,
+    /// Echo frames in agent turns.
+    pub agent_echo: Vec<String>,
+    /// Hedge words.
+    pub hedges: Vec<String>,
+    /// Question openers for unpunctuated text.
+    pub question_openers: Vec<String>,
+}
+
+/// Everything loaded from lexicon files.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lexicon {
+    /// Rules in file order (files sorted by name).
+    pub rules: Vec<Rule>,
+    /// Signals.
+    pub signals: Vec<Signal>,
+    /// Context words.
+    pub context: ContextWords,
+}
+
+impl Lexicon {
+    /// The rule with this code.
+    pub fn rule(&self, code: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+}

@@ -1,0 +1,79 @@
+//! Missed empathy: a customer cue that calls for acknowledgement and gets none in the agent's next turn (or the
+//! next two, when the first is only a filler such as "okay, one moment").
+//!
+//! Three codes, one per way it goes wrong, each reported on the customer's cue turn as the contract says:
+//! `missed-empathy` (no acknowledgement), `empathy-then-pressure` (a formula such as "I understand, but..."
+//! run straight into a demand), `demand-after-cue` (the answer to distress was a demand for payment).
+
+use super::{item, Analysis, Window};
+use crate::call::Role;
+use crate::finding::{Category, Kind};
+
+/// The agent turns that count as the response to a cue at turn `t`: the next one, and the one after when the
+/// first is a filler.
+pub fn response_turns(w: &Window<'_>, t: usize) -> Vec<usize> {
+    let mut it = w.agent_turns_after(t);
+    let Some(a1) = it.next() else { return Vec::new() };
+    // A customer may speak twice in a row; the agent's next turn answers both.
+    if w.facts[a1].is_filler() {
+        match it.next() {
+            Some(a2) => vec![a1, a2],
+            None => vec![a1],
+        }
+    } else {
+        vec![a1]
+    }
+}
+
+/// Which credit categories acknowledge a cue of this category.
+fn acknowledges(cue: Category, credit: Category) -> bool {
+    use Category::*;
+    match cue {
+        Hardship | Health | Bereavement | Distress | Vulnerability | Anger => matches!(credit, Empathy | Reassurance),
+        CeaseRequest | Attorney | Dispute | ValidationRequest => matches!(credit, Rights | Reassurance | Empathy),
+        Confusion => matches!(credit, Identification | Rights | Reassurance | Recap | Empathy),
+        Allegation => matches!(credit, Empathy | Courtesy | Rights | Reassurance),
+        ThirdParty => matches!(credit, Courtesy | Verification | Identification | Rights),
+        _ => false,
+    }
+}
+
+/// Mark each cue acknowledged or not, and emit missed-empathy findings.
+pub fn apply(w: &Window<'_>, out: &mut Analysis) {
+    let mut missed_turns: Vec<usize> = Vec::new();
+    for ci in 0..out.cues.len() {
+        let (turn, category) = (out.cues[ci].turn, out.cues[ci].category);
+        let resp = response_turns(w, turn);
+        // Voided empathy credits are not in `out.credits`, so a formula run into a demand never acknowledges.
+        let ack = resp
+            .iter()
+            .copied()
+            .find(|&a| out.credits.iter().any(|c| c.turn == a && acknowledges(category, c.category)));
+        out.cues[ci].acknowledged = Some(ack.is_some());
+        out.cues[ci].acknowledged_at = ack;
+        if ack.is_some() || !category.wants_empathy() || resp.is_empty() || missed_turns.contains(&turn) {
+            continue;
+        }
+        if w.call.turns[turn].role != Role::Customer {
+            continue;
+        }
+        let voided = resp.iter().any(|&a| !w.facts[a].voided_empathy.is_empty());
+        let demand = resp.iter().any(|&a| {
+            w.facts[a].signal("payment-ask").is_some()
+                || out.findings.iter().any(|f| f.turn == a && f.kind() == Kind::Finding && matches!(f.category, Category::Pressure | Category::Abuse))
+        });
+        let engine = if voided {
+            "empathy-then-pressure"
+        } else if demand {
+            "demand-after-cue"
+        } else {
+            "missed-empathy"
+        };
+        let Some(rule) = w.rule(engine) else { continue };
+        let cue = &out.cues[ci];
+        let mut f = item(rule, w.call, turn, cue.start, cue.end);
+        f.note = Some(format!("{} cue; agent's response at turn {}", category, resp[0]));
+        out.findings.push(f);
+        missed_turns.push(turn);
+    }
+}

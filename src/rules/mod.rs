@@ -1,0 +1,453 @@
+//! rules: from hits in context to findings, cues and credits; then the conversation rules over the turns.
+//!
+//! Two families: lexical rules (declared by phrases in `lexicons/`, judged here by speaker and [`Context`]) and
+//! window rules (declared in `lexicons/window.toml` with `engine = "..."`, their logic in the modules below:
+//! [`empathy`], [`requests`], [`disclosure`]). Both produce [`Item`]s with a code from the catalog.
+
+pub mod disclosure;
+pub mod empathy;
+pub mod requests;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::call::{Call, Role};
+use crate::context::judge;
+use crate::finding::{Category, Item, Kind, Severity};
+use crate::lexicon::{Lexicon, Negated, Rule, SIGNALS};
+use crate::matcher::{Hit, Scanner, Target};
+use crate::score::{score, Scorecard};
+use crate::tokenize::{tokenize, TurnTokens};
+
+/// The profiles callcoach knows: `neutral` runs the rules both jurisdictions share.
+pub const PROFILES: &[&str] = &["neutral", "us", "uk"];
+
+/// A signal seen in a turn: which one and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignalHit {
+    /// Index into [`SIGNALS`].
+    pub signal: u8,
+    /// Byte offset in the turn.
+    pub start: usize,
+    /// Byte offset one past.
+    pub end: usize,
+    /// Token range.
+    pub tok_start: usize,
+    /// One past the last token.
+    pub tok_end: usize,
+}
+
+/// What the window rules read about each turn besides its items.
+#[derive(Clone, Debug, Default)]
+pub struct TurnFacts {
+    /// The speaker's role.
+    pub role: Option<Role>,
+    /// Signals in the turn.
+    pub signals: Vec<SignalHit>,
+    /// How many words.
+    pub words: usize,
+    /// Byte range of the first sentence, for call-level findings anchored on a turn.
+    pub first_sentence: (usize, usize),
+    /// Empathy credits voided in this turn because pressure followed them.
+    pub voided_empathy: Vec<Item>,
+}
+
+impl TurnFacts {
+    /// The first hit of a named signal.
+    pub fn signal(&self, name: &str) -> Option<&SignalHit> {
+        let i = SIGNALS.iter().position(|s| *s == name)? as u8;
+        self.signals.iter().find(|s| s.signal == i)
+    }
+
+    /// Whether the turn is only a filler ("okay", "mm-hmm, one moment").
+    pub fn is_filler(&self) -> bool {
+        let Some(i) = SIGNALS.iter().position(|s| *s == "filler") else { return false };
+        if self.words == 0 {
+            return true;
+        }
+        if self.words > 4 {
+            return false;
+        }
+        let covered: usize = self
+            .signals
+            .iter()
+            .filter(|s| s.signal as usize == i)
+            .map(|s| s.tok_end - s.tok_start)
+            .sum();
+        covered >= self.words
+    }
+}
+
+/// Everything the window rules need: the call, its items so far, and per-turn facts.
+pub struct Window<'a> {
+    /// The call.
+    pub call: &'a Call,
+    /// The lexicon (for rule cards).
+    pub lex: &'a Lexicon,
+    /// The profile in force.
+    pub profile: &'a str,
+    /// Per-turn facts.
+    pub facts: &'a [TurnFacts],
+    /// Index of rules by engine name.
+    pub engines: &'a HashMap<String, usize>,
+}
+
+impl Window<'_> {
+    /// The rule implementing `engine`, if it is loaded and runs in this profile.
+    pub fn rule(&self, engine: &str) -> Option<&Rule> {
+        let r = &self.lex.rules[*self.engines.get(engine)?];
+        r.in_profile(self.profile).then_some(r)
+    }
+
+    /// Indices of agent turns after `t`.
+    pub fn agent_turns_after(&self, t: usize) -> impl Iterator<Item = usize> + '_ {
+        (t + 1..self.call.turns.len()).filter(|&i| self.call.turns[i].role == Role::Agent)
+    }
+}
+
+/// Build an item from a rule card at a place in a turn.
+pub fn item(rule: &Rule, call: &Call, turn: usize, start: usize, end: usize) -> Item {
+    let t = &call.turns[turn];
+    let (start, end) = clamp_span(&t.text, start, end);
+    Item {
+        code: rule.code,
+        category: rule.category,
+        severity: rule.severity,
+        turn,
+        speaker: t.role,
+        start,
+        end,
+        text: t.text[start..end].to_owned(),
+        message: rule.summary.clone(),
+        acknowledged: None,
+        acknowledged_at: None,
+        note: None,
+        accepted: false,
+    }
+}
+
+fn clamp_span(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut s = start.min(text.len());
+    let mut e = end.clamp(s, text.len());
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// The result of analysing one call: its items and its score.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// The profile the call was analysed under.
+    pub profile: String,
+    /// Things to coach, in turn order.
+    pub findings: Vec<Item>,
+    /// What the customer signalled, in turn order.
+    pub cues: Vec<Item>,
+    /// What the agent did well, in turn order.
+    pub credits: Vec<Item>,
+    /// The score and its trace.
+    pub score: Scorecard,
+    /// Hits that context suppressed or changed, with the reason (for `--explain-matches`).
+    pub decisions: Vec<Decision>,
+}
+
+/// A hit that context changed, recorded so that "why was this (not) flagged?" has an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The rule whose phrase matched.
+    pub code: &'static str,
+    /// The turn.
+    pub turn: usize,
+    /// The matched text.
+    pub text: String,
+    /// What context found.
+    pub context: String,
+    /// What was done.
+    pub outcome: String,
+}
+
+/// The analyzer: a lexicon compiled for every profile. Build once; `analyze` is `&self` and thread-safe.
+#[derive(Clone, Debug)]
+pub struct Analyzer {
+    lex: Arc<Lexicon>,
+    scanners: Vec<(&'static str, Scanner)>,
+    engines: HashMap<String, usize>,
+    profile: Option<String>,
+}
+
+impl Analyzer {
+    /// Compile `lex` for every profile. `profile` forces one for every call (`--profile`); otherwise a call's own
+    /// `profile` field decides, and `neutral` applies when it has none.
+    ///
+    /// # Errors
+    /// An unknown profile name, or a lexicon the matcher cannot compile.
+    pub fn new(lex: Lexicon, profile: Option<&str>) -> Result<Analyzer, String> {
+        if let Some(p) = profile {
+            if !PROFILES.contains(&p) {
+                return Err(format!("unknown profile {p:?}; expected us, uk or neutral"));
+            }
+        }
+        let scanners = PROFILES
+            .iter()
+            .map(|p| Scanner::new(&lex, p).map(|s| (*p, s)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let engines = lex
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.engine.clone().map(|e| (e, i)))
+            .collect();
+        Ok(Analyzer { lex: Arc::new(lex), scanners, engines, profile: profile.map(str::to_owned) })
+    }
+
+    /// The built-in lexicons, compiled.
+    ///
+    /// # Errors
+    /// As [`Analyzer::new`], or the built-in lexicons failing to load (prevented by the test suite).
+    pub fn builtin(profile: Option<&str>) -> Result<Analyzer, String> {
+        let lex = crate::lexicon::load_builtin()
+            .map_err(|es| es.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
+        Analyzer::new(lex, profile)
+    }
+
+    /// The lexicon in use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lex
+    }
+
+    /// The profile a call is analysed under.
+    pub fn profile_for<'a>(&'a self, call: &'a Call) -> &'a str {
+        let p = self.profile.as_deref().or(call.profile.as_deref()).unwrap_or("neutral");
+        PROFILES.iter().find(|x| x.eq_ignore_ascii_case(p)).copied().unwrap_or("neutral")
+    }
+
+    fn scanner(&self, profile: &str) -> &Scanner {
+        self.scanners.iter().find(|(p, _)| *p == profile).map(|(_, s)| s).unwrap_or(&self.scanners[0].1)
+    }
+
+    fn engine(&self, name: &str, profile: &str) -> Option<&Rule> {
+        let r = &self.lex.rules[*self.engines.get(name)?];
+        r.in_profile(profile).then_some(r)
+    }
+
+    /// Analyse one call.
+    pub fn analyze(&self, call: &Call) -> Analysis {
+        let profile = self.profile_for(call);
+        let scanner = self.scanner(profile);
+        let mut out = Analysis { profile: profile.to_owned(), ..Analysis::default() };
+        let mut facts = Vec::with_capacity(call.turns.len());
+        for (ti, turn) in call.turns.iter().enumerate() {
+            let tt = tokenize(&turn.text);
+            let hits = scanner.scan(&tt);
+            facts.push(self.lexical(call, ti, &tt, &hits, scanner, profile, &mut out));
+        }
+        let w = Window { call, lex: &self.lex, profile, facts: &facts, engines: &self.engines };
+        empathy::apply(&w, &mut out);
+        requests::apply(&w, &mut out);
+        disclosure::apply(&w, &mut out);
+        for list in [&mut out.findings, &mut out.cues, &mut out.credits] {
+            list.sort_by_key(|i| (i.turn, i.start, i.end, i.code));
+            for i in list.iter_mut() {
+                if call.suppress.iter().any(|c| c.eq_ignore_ascii_case(i.code)) {
+                    i.accepted = true;
+                    i.note = Some("suppressed for this call".into());
+                }
+            }
+        }
+        out.score = score(&out, &self.lex);
+        out
+    }
+
+    /// The lexical stage for one turn: judge each rule hit and emit items; collect the turn's signals.
+    #[allow(clippy::too_many_arguments)]
+    fn lexical(
+        &self,
+        call: &Call,
+        ti: usize,
+        tt: &TurnTokens,
+        hits: &[Hit],
+        scanner: &Scanner,
+        profile: &str,
+        out: &mut Analysis,
+    ) -> TurnFacts {
+        let turn = &call.turns[ti];
+        let mut facts = TurnFacts { role: Some(turn.role), words: tt.tokens.len(), ..TurnFacts::default() };
+        if let Some(first) = tt.tokens.first() {
+            let last = tt.tokens.iter().take_while(|t| t.sentence == first.sentence).last().unwrap_or(first);
+            facts.first_sentence = (first.start, last.end);
+        }
+        for h in hits {
+            if let Target::Signal(s) = h.target {
+                facts.signals.push(SignalHit { signal: s, start: h.start, end: h.end, tok_start: h.tok_start, tok_end: h.tok_end });
+            }
+        }
+        let no_decision = facts.signal("no-decision").is_some();
+        let rule_hits = longest_per_kind(&self.lex, hits);
+        let mut turn_items: Vec<Item> = Vec::new();
+        for h in rule_hits {
+            let Target::Rule(ri) = h.target else { continue };
+            let rule = &self.lex.rules[ri as usize];
+            let ctx = judge(scanner, tt, hits, &h);
+            let decide = |outcome: &str, out: &mut Analysis| {
+                out.decisions.push(Decision {
+                    code: rule.code,
+                    turn: ti,
+                    text: turn.text[h.start..h.end].to_owned(),
+                    context: ctx.describe(),
+                    outcome: outcome.to_owned(),
+                });
+            };
+            match rule.kind() {
+                Kind::Finding if turn.role == rule.speaker => {
+                    if ctx.echoed || ctx.quoted {
+                        decide("dropped: the agent is repeating or quoting, not saying it", out);
+                        continue;
+                    }
+                    if ctx.negated {
+                        match rule.negated {
+                            Negated::Keep => {}
+                            Negated::Drop => {
+                                decide("dropped: negated", out);
+                                continue;
+                            }
+                            Negated::Reassure => {
+                                decide("negated: credited as reassurance", out);
+                                if let Some(r) = self.engine("negated-threat", profile) {
+                                    let mut it = item(r, call, ti, h.start, h.end);
+                                    it.note = Some(format!("rules out: {}", rule.summary));
+                                    turn_items.push(it);
+                                }
+                                continue;
+                            }
+                        }
+                    }
+                    let mut it = item(rule, call, ti, h.start, h.end);
+                    if let Some(n) = self.account_adjust(call, rule, &mut it) {
+                        decide(&n, out);
+                        if it.severity.is_none() {
+                            continue;
+                        }
+                    }
+                    if ctx.hedged {
+                        if no_decision && matches!(rule.category, Category::Pressure | Category::Misleading) {
+                            decide("dropped: hedged, and the agent said nothing has been decided", out);
+                            continue;
+                        }
+                        it.severity = it.severity.map(Severity::lower);
+                        it.note = Some("hedged wording: severity lowered one step".into());
+                    }
+                    turn_items.push(it);
+                }
+                Kind::Finding if turn.role == Role::Customer && rule.allege && !ctx.negated => {
+                    let engine = if ctx.question {
+                        "consequence-question"
+                    } else if ctx.reported {
+                        "allegation"
+                    } else {
+                        decide("not an agent turn: ignored", out);
+                        continue;
+                    };
+                    decide(&format!("customer turn: {engine} cue"), out);
+                    if let Some(r) = self.engine(engine, profile) {
+                        let mut it = item(r, call, ti, h.start, h.end);
+                        it.note = Some(format!("about: {}", rule.summary));
+                        turn_items.push(it);
+                    }
+                }
+                Kind::Finding => {}
+                Kind::Cue | Kind::Credit if turn.role == rule.speaker || (rule.category == Category::ThirdParty && turn.role == Role::Other) => {
+                    if ctx.negated {
+                        decide("dropped: negated", out);
+                        continue;
+                    }
+                    turn_items.push(item(rule, call, ti, h.start, h.end));
+                }
+                Kind::Cue | Kind::Credit => {}
+            }
+        }
+        // Formulaic empathy immediately followed by pressure earns no credit: the words were a run-up to a demand.
+        let has_options = turn_items
+            .iter()
+            .any(|i| matches!(i.category, Category::Options | Category::Affordability | Category::Signposting));
+        let pressure_after = |pos: usize| {
+            turn_items.iter().any(|i| {
+                i.start >= pos && matches!(i.category, Category::Pressure | Category::Abuse) && i.severity > Some(Severity::Info)
+            }) || (!has_options && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
+        };
+        let void: Vec<bool> = turn_items
+            .iter()
+            .map(|i| i.category == Category::Empathy && turn.role == Role::Agent && pressure_after(i.end))
+            .collect();
+        let (voided, kept): (Vec<(Item, bool)>, Vec<(Item, bool)>) =
+            turn_items.into_iter().zip(void).partition(|(_, v)| *v);
+        let voided: Vec<Item> = voided.into_iter().map(|(i, _)| i).collect();
+        let kept = kept.into_iter().map(|(i, _)| i);
+        for v in &voided {
+            out.decisions.push(Decision {
+                code: v.code,
+                turn: ti,
+                text: v.text.clone(),
+                context: "followed by pressure in the same turn".into(),
+                outcome: "no credit: formulaic empathy before a demand".into(),
+            });
+        }
+        facts.voided_empathy = voided;
+        for it in kept {
+            match it.kind() {
+                Kind::Finding => out.findings.push(it),
+                Kind::Cue => out.cues.push(it),
+                Kind::Credit => out.credits.push(it),
+            }
+        }
+        facts
+    }
+
+    /// Account facts change what talk of legal action means. Returns a note when they did; sets severity to
+    /// None when the finding should be dropped.
+    fn account_adjust(&self, call: &Call, rule: &Rule, it: &mut Item) -> Option<String> {
+        let legal = matches!(rule.name.as_str(), "lawsuit-threat" | "false-legal-status");
+        if !legal {
+            return None;
+        }
+        if call.account.time_barred == Some(true) && rule.name == "lawsuit-threat" {
+            it.severity = Some(Severity::Critical);
+            it.message = format!("{} (the debt is time-barred: no suit may be threatened)", rule.summary);
+            return Some("time-barred account: severity critical".into());
+        }
+        if call.account.suit_filed == Some(true) {
+            it.severity = None;
+            return Some("dropped: a suit has really been filed (account.suit_filed)".into());
+        }
+        None
+    }
+}
+
+/// Keep, per kind, the hits not contained in a longer hit of the same kind; one hit per rule per span.
+fn longest_per_kind(lex: &Lexicon, hits: &[Hit]) -> Vec<Hit> {
+    let rule_hits: Vec<(Hit, Kind)> = hits
+        .iter()
+        .filter_map(|h| match h.target {
+            Target::Rule(i) => Some((*h, lex.rules[i as usize].kind())),
+            _ => None,
+        })
+        .collect();
+    let mut kept: Vec<Hit> = Vec::new();
+    for (i, (h, k)) in rule_hits.iter().enumerate() {
+        let inside = rule_hits.iter().enumerate().any(|(j, (o, ok))| {
+            j != i
+                && ok == k
+                && o.tok_start <= h.tok_start
+                && o.tok_end >= h.tok_end
+                && (o.tok_end - o.tok_start > h.tok_end - h.tok_start || (o.tok_start, o.tok_end) == (h.tok_start, h.tok_end) && j < i)
+        });
+        let overlaps_same_rule = kept.iter().any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
+        if !inside && !overlaps_same_rule {
+            kept.push(*h);
+        }
+    }
+    kept
+}

@@ -1,0 +1,215 @@
+//! score: the 0-100 scorecard, every point traced to an item. The rubric is written down in `docs/SCORING.md`;
+//! the constants here are that rubric, and a test keeps the two in step.
+
+use serde::Serialize;
+
+use crate::finding::{Category, Item, Severity};
+use crate::lexicon::Lexicon;
+use crate::rules::Analysis;
+
+/// The five subscores of the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Subscore {
+    /// Courtesy up, pressure, abuse and blunt tone down.
+    Respect,
+    /// Misleading statements down, reassurance up.
+    Honesty,
+    /// Acknowledged cues up, missed empathy down.
+    Empathy,
+    /// Options, affordability, signposting and recaps up; ignored requests down.
+    Collaboration,
+    /// Disclosures, privacy, and the compliance knock-outs.
+    Compliance,
+}
+
+impl Subscore {
+    /// All five, in output order.
+    pub const ALL: [Subscore; 5] =
+        [Subscore::Respect, Subscore::Honesty, Subscore::Empathy, Subscore::Collaboration, Subscore::Compliance];
+
+    /// Where a subscore starts before any item: a call with no evidence either way.
+    pub fn base(self) -> i32 {
+        match self {
+            Subscore::Respect => 85,
+            Subscore::Honesty => 95,
+            Subscore::Empathy => 80,
+            Subscore::Collaboration => 80,
+            Subscore::Compliance => 100,
+        }
+    }
+
+    /// The weight of the subscore in the overall score, in percent.
+    pub fn weight(self) -> i32 {
+        match self {
+            Subscore::Respect => 25,
+            Subscore::Honesty => 20,
+            Subscore::Empathy => 20,
+            Subscore::Collaboration => 15,
+            Subscore::Compliance => 20,
+        }
+    }
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subscore::Respect => "respect",
+            Subscore::Honesty => "honesty",
+            Subscore::Empathy => "empathy",
+            Subscore::Collaboration => "collaboration",
+            Subscore::Compliance => "compliance",
+        }
+    }
+}
+
+/// Points a finding of each severity takes from its subscore.
+pub fn deduction(sev: Severity) -> i32 {
+    match sev {
+        Severity::Info => 3,
+        Severity::Low => 5,
+        Severity::Medium => 10,
+        Severity::High => 20,
+        Severity::Critical => 35,
+    }
+}
+
+/// The subscores a finding category deducts from. Threats and deception are also compliance knock-outs.
+fn finding_targets(c: Category, sev: Severity) -> &'static [Subscore] {
+    use Subscore::*;
+    match c {
+        Category::Pressure | Category::Abuse if sev >= Severity::High => &[Respect, Compliance],
+        Category::Pressure | Category::Abuse | Category::Conduct => &[Respect],
+        Category::Misleading => &[Honesty, Compliance],
+        Category::MissedEmpathy => &[Empathy],
+        Category::IgnoredRequest => &[Collaboration, Compliance],
+        Category::Disclosure | Category::Privacy => &[Compliance],
+        _ => &[],
+    }
+}
+
+/// What a credit of each category adds, to which subscore, and the most that category can add in one call.
+pub fn credit_value(c: Category) -> Option<(Subscore, i32, i32)> {
+    use Subscore::*;
+    Some(match c {
+        Category::Courtesy => (Respect, 4, 15),
+        Category::Empathy => (Empathy, 6, 20),
+        Category::Reassurance => (Honesty, 3, 5),
+        Category::Options | Category::Affordability | Category::Signposting | Category::Recap => (Collaboration, 5, 20),
+        Category::Rights => (Collaboration, 3, 6),
+        _ => return None,
+    })
+}
+
+/// The most the overall score can be with a finding of this severity (compliance knock-outs).
+pub fn cap(sev: Severity) -> Option<i32> {
+    match sev {
+        Severity::Critical => Some(40),
+        Severity::High => Some(70),
+        _ => None,
+    }
+}
+
+/// One line of the trace: which item moved which score by how much.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// The score moved (`overall` for caps).
+    pub score: &'static str,
+    /// Points added (positive) or taken (negative); for a cap, the cap.
+    pub points: i32,
+    /// The item's code.
+    pub code: &'static str,
+    /// The item's turn.
+    pub turn: usize,
+    /// What moved it.
+    pub reason: String,
+}
+
+/// The call's score: overall, the five subscores, and the trace of every change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Scorecard {
+    /// Weighted mean of the subscores, capped by the worst finding.
+    pub overall: i32,
+    /// Respect.
+    pub respect: i32,
+    /// Honesty.
+    pub honesty: i32,
+    /// Empathy.
+    pub empathy: i32,
+    /// Collaboration.
+    pub collaboration: i32,
+    /// Compliance.
+    pub compliance: i32,
+    /// Every change, in order.
+    #[serde(skip)]
+    pub trace: Vec<Trace>,
+}
+
+impl Scorecard {
+    /// A subscore's value.
+    pub fn get(&self, s: Subscore) -> i32 {
+        match s {
+            Subscore::Respect => self.respect,
+            Subscore::Honesty => self.honesty,
+            Subscore::Empathy => self.empathy,
+            Subscore::Collaboration => self.collaboration,
+            Subscore::Compliance => self.compliance,
+        }
+    }
+}
+
+fn counts(i: &Item) -> bool {
+    !i.accepted
+}
+
+/// Score an analysis by the rubric.
+pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
+    let mut trace = Vec::new();
+    let mut sub = Subscore::ALL.map(Subscore::base);
+    let idx = |s: Subscore| Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0);
+    for f in a.findings.iter().filter(|i| counts(i)) {
+        let sev = f.severity.unwrap_or(Severity::Low);
+        for &s in finding_targets(f.category, sev) {
+            let p = deduction(sev);
+            sub[idx(s)] -= p;
+            trace.push(Trace { score: s.as_str(), points: -p, code: f.code, turn: f.turn, reason: format!("{} {}", sev, f.category) });
+        }
+    }
+    let mut used: Vec<(Category, i32)> = Vec::new();
+    for c in a.credits.iter().filter(|i| counts(i)) {
+        let Some((s, p, max)) = credit_value(c.category) else { continue };
+        let so_far = used.iter().filter(|(k, _)| *k == c.category).map(|(_, v)| v).sum::<i32>();
+        let p = p.min(max - so_far);
+        if p <= 0 {
+            continue;
+        }
+        used.push((c.category, p));
+        sub[idx(s)] += p;
+        trace.push(Trace { score: s.as_str(), points: p, code: c.code, turn: c.turn, reason: format!("{} credit", c.category) });
+    }
+    let sub = sub.map(|v| v.clamp(0, 100));
+    let weighted: i32 = Subscore::ALL.iter().map(|s| sub[idx(*s)] * s.weight()).sum();
+    let mut overall = (weighted + 50) / 100;
+    if let Some(worst) = a.findings.iter().filter(|i| counts(i)).max_by_key(|f| f.severity) {
+        if let Some(c) = worst.severity.and_then(cap) {
+            if overall > c {
+                trace.push(Trace {
+                    score: "overall",
+                    points: c,
+                    code: worst.code,
+                    turn: worst.turn,
+                    reason: format!("capped at {c} by a {} finding", worst.severity.map(Severity::as_str).unwrap_or("")),
+                });
+                overall = c;
+            }
+        }
+    }
+    Scorecard {
+        overall: overall.clamp(0, 100),
+        respect: sub[0],
+        honesty: sub[1],
+        empathy: sub[2],
+        collaboration: sub[3],
+        compliance: sub[4],
+        trace,
+    }
+}

@@ -1,0 +1,263 @@
+//! tokenize: split a turn into words with byte offsets, normalised for matching.
+//!
+//! Normalisation is what lets one lexicon phrase match the many ways people say it: lower case, curly apostrophes
+//! made straight, contractions expanded (`won't` becomes the two tokens `will not`, both pointing at the bytes of
+//! `won't`), and speech-to-text spellings without apostrophes (`dont`, `im`) treated like their written forms.
+//! Punctuation is not a token, but it decides sentence ends, clause breaks and questions, which the context stage
+//! reads from [`Token`].
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One normalised word of a turn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the word in the turn text (shared by the parts of an expanded contraction).
+    pub start: usize,
+    /// Byte offset one past the word.
+    pub end: usize,
+    /// The normalised form: lower case, straight apostrophes, one word of an expansion.
+    pub norm: String,
+    /// The sentence the word belongs to (0-based within the turn).
+    pub sentence: u32,
+    /// The clause within the turn: it changes at commas, semicolons, dashes and sentence ends.
+    pub clause: u32,
+}
+
+/// A tokenized turn: its tokens, and for each sentence whether it is a question.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TurnTokens {
+    /// The tokens in order.
+    pub tokens: Vec<Token>,
+    /// `questions[s]` is true when sentence `s` ends with a question mark.
+    pub questions: Vec<bool>,
+    /// Byte ranges of text inside quotation marks.
+    pub quoted: Vec<(usize, usize)>,
+    /// Whether the text has any sentence-ending punctuation (speech-to-text output often has none).
+    pub punctuated: bool,
+}
+
+/// The expansion of a contraction or informal spelling, if the word is one.
+fn expand(word: &str) -> Option<&'static [&'static str]> {
+    Some(match word {
+        "won't" | "wont" => &["will", "not"],
+        "can't" | "cant" | "cannot" => &["can", "not"],
+        "shan't" => &["shall", "not"],
+        "ain't" | "aint" => &["is", "not"],
+        "don't" | "dont" => &["do", "not"],
+        "doesn't" | "doesnt" => &["does", "not"],
+        "didn't" | "didnt" => &["did", "not"],
+        "isn't" | "isnt" => &["is", "not"],
+        "aren't" | "arent" => &["are", "not"],
+        "wasn't" | "wasnt" => &["was", "not"],
+        "weren't" | "werent" => &["were", "not"],
+        "haven't" | "havent" => &["have", "not"],
+        "hasn't" | "hasnt" => &["has", "not"],
+        "hadn't" | "hadnt" => &["had", "not"],
+        "couldn't" | "couldnt" => &["could", "not"],
+        "wouldn't" | "wouldnt" => &["would", "not"],
+        "shouldn't" | "shouldnt" => &["should", "not"],
+        "mustn't" | "mustnt" => &["must", "not"],
+        "needn't" => &["need", "not"],
+        "mightn't" => &["might", "not"],
+        "i'm" | "im" => &["i", "am"],
+        "i've" | "ive" => &["i", "have"],
+        "i'll" => &["i", "will"],
+        "i'd" => &["i", "would"],
+        "you're" | "youre" => &["you", "are"],
+        "you've" | "youve" => &["you", "have"],
+        "you'll" | "youll" => &["you", "will"],
+        "you'd" | "youd" => &["you", "would"],
+        "we're" => &["we", "are"],
+        "we've" | "weve" => &["we", "have"],
+        "we'll" => &["we", "will"],
+        "we'd" => &["we", "would"],
+        "they're" | "theyre" => &["they", "are"],
+        "they've" | "theyve" => &["they", "have"],
+        "they'll" | "theyll" => &["they", "will"],
+        "they'd" | "theyd" => &["they", "would"],
+        "he's" => &["he", "is"],
+        "he'll" => &["he", "will"],
+        "he'd" => &["he", "would"],
+        "she's" => &["she", "is"],
+        "she'll" => &["she", "will"],
+        "she'd" => &["she", "would"],
+        "it's" => &["it", "is"],
+        "it'll" => &["it", "will"],
+        "that's" | "thats" => &["that", "is"],
+        "that'll" => &["that", "will"],
+        "there's" | "theres" => &["there", "is"],
+        "there'll" => &["there", "will"],
+        "here's" => &["here", "is"],
+        "what's" | "whats" => &["what", "is"],
+        "who's" => &["who", "is"],
+        "where's" => &["where", "is"],
+        "how's" => &["how", "is"],
+        "let's" | "lets" => &["let", "us"],
+        "y'all" => &["you", "all"],
+        "gonna" => &["going", "to"],
+        "wanna" => &["want", "to"],
+        "gotta" => &["got", "to"],
+        "hafta" => &["have", "to"],
+        "gotcha" => &["got", "you"],
+        "lemme" => &["let", "me"],
+        "gimme" => &["give", "me"],
+        "kinda" => &["kind", "of"],
+        "sorta" => &["sort", "of"],
+        "dunno" => &["do", "not", "know"],
+        "imma" | "ima" => &["i", "am", "going", "to"],
+        "cuz" | "'cause" | "coz" => &["because"],
+        "ya" => &["you"],
+        "u" => &["you"],
+        "ur" => &["your"],
+        "pls" | "plz" => &["please"],
+        "thx" => &["thanks"],
+        "ok" | "okey" => &["okay"],
+        "mum" | "mom" | "mam" => &["mum"],
+        _ => return None,
+    })
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}')
+}
+
+/// Normalise one word: lower case and straight apostrophes; generic `n't` handled by [`expand`] or kept.
+fn normalise_word(word: &str, out: &mut String) {
+    out.clear();
+    for c in word.chars() {
+        if is_apostrophe(c) {
+            out.push('\'');
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Whether a non-word segment ends a sentence, and whether it makes it a question.
+fn sentence_mark(seg: &str) -> (bool, bool) {
+    let q = seg.contains('?');
+    let end = q || seg.contains(['.', '!', '\u{2026}']);
+    (end, q)
+}
+
+fn breaks_clause(seg: &str) -> bool {
+    seg.contains([',', ';', ':', '\u{2014}', '\u{2013}', '(', ')'])
+}
+
+/// Split `text` into normalised tokens with byte offsets, sentences and clauses.
+pub fn tokenize(text: &str) -> TurnTokens {
+    let mut out = TurnTokens { tokens: Vec::with_capacity(text.len() / 5 + 1), questions: vec![false], quoted: Vec::new(), punctuated: false };
+    let mut sentence = 0u32;
+    let mut clause = 0u32;
+    let mut pending_end = false;
+    let mut norm = String::new();
+    let mut quote_open: Option<usize> = None;
+    for (start, seg) in text.split_word_bound_indices() {
+        let first = match seg.chars().next() {
+            Some(c) => c,
+            None => continue,
+        };
+        if first.is_alphanumeric() || (is_apostrophe(first) && seg.chars().nth(1).is_some_and(char::is_alphanumeric)) {
+            if pending_end {
+                sentence += 1;
+                clause += 1;
+                out.questions.push(false);
+                pending_end = false;
+            }
+            normalise_word(seg.trim_start_matches(is_apostrophe), &mut norm);
+            // A trailing possessive or quote apostrophe is not part of the word.
+            let trimmed = norm.trim_end_matches('\'');
+            let end = start + seg.len();
+            match expand(trimmed) {
+                Some(parts) => {
+                    for p in parts {
+                        out.tokens.push(Token { start, end, norm: (*p).to_owned(), sentence, clause });
+                    }
+                }
+                None => {
+                    let word = if let Some(stem) = trimmed.strip_suffix("n't") {
+                        // Any other "xn't": keep the stem and a separate "not".
+                        out.tokens.push(Token { start, end, norm: stem.to_owned(), sentence, clause });
+                        "not"
+                    } else {
+                        trimmed
+                    };
+                    out.tokens.push(Token { start, end, norm: word.to_owned(), sentence, clause });
+                }
+            }
+            continue;
+        }
+        if seg.trim().is_empty() {
+            continue;
+        }
+        if seg.contains(['"', '\u{201C}', '\u{201D}']) {
+            match quote_open.take() {
+                Some(open) => out.quoted.push((open, start)),
+                None => quote_open = Some(start + seg.len()),
+            }
+        }
+        let (end, q) = sentence_mark(seg);
+        if end {
+            out.punctuated = true;
+            if q {
+                if let Some(last) = out.questions.last_mut() {
+                    *last = true;
+                }
+            }
+            pending_end = true;
+        } else if breaks_clause(seg) {
+            clause += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norms(t: &str) -> Vec<String> {
+        tokenize(t).tokens.into_iter().map(|t| t.norm).collect()
+    }
+
+    #[test]
+    fn contractions_expand_and_keep_offsets() {
+        let text = "We won\u{2019}t SUE you";
+        let tt = tokenize(text);
+        let n: Vec<_> = tt.tokens.iter().map(|t| t.norm.as_str()).collect();
+        assert_eq!(n, ["we", "will", "not", "sue", "you"]);
+        assert_eq!(&text[tt.tokens[1].start..tt.tokens[1].end], "won\u{2019}t");
+        assert_eq!(&text[tt.tokens[2].start..tt.tokens[2].end], "won\u{2019}t");
+    }
+
+    #[test]
+    fn speech_to_text_spellings() {
+        assert_eq!(norms("im gonna call u"), ["i", "am", "going", "to", "call", "you"]);
+        assert_eq!(norms("you couldnt pay"), ["you", "could", "not", "pay"]);
+        assert_eq!(norms("Mustn't"), ["must", "not"]);
+    }
+
+    #[test]
+    fn sentences_questions_and_clauses() {
+        let tt = tokenize("Am I going to jail? No, you are not.");
+        assert_eq!(tt.questions, [true, false]);
+        let s: Vec<_> = tt.tokens.iter().map(|t| t.sentence).collect();
+        assert_eq!(s, [0, 0, 0, 0, 0, 1, 1, 1, 1]);
+        assert_ne!(tt.tokens[5].clause, tt.tokens[6].clause, "the comma after 'No' breaks the clause");
+    }
+
+    #[test]
+    fn numbers_stay_whole_and_quotes_are_found() {
+        assert_eq!(norms("$1,200.50 by 5pm"), ["1,200.50", "by", "5pm"]);
+        let text = "the letter says \"legal action\" here";
+        let tt = tokenize(text);
+        assert_eq!(tt.quoted.len(), 1);
+        let (a, b) = tt.quoted[0];
+        assert_eq!(&text[a..b], "legal action");
+    }
+
+    #[test]
+    fn possessives_and_stray_apostrophes() {
+        assert_eq!(norms("John's 'account'"), ["john's", "account"]);
+    }
+}
