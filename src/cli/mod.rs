@@ -121,9 +121,7 @@ pub fn main() -> ExitCode {
         Cmd::Analyze(a) => analyze::run(&a),
         Cmd::Rules { format, lexicons } => catalog::rules(format, lexicons.as_deref()),
         Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
-        Cmd::Lexicons {
-            cmd: LexiconsCmd::Check { dir },
-        } => catalog::check(dir.as_deref()),
+        Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
         Cmd::Verify { paths, lexicons } => verify::run(&paths, lexicons.as_deref()),
     };
     ExitCode::from(code)

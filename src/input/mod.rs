@@ -52,11 +52,7 @@ impl ReadOptions {
     /// The role for a speaker label: `--agent-speaker` first, then the label's own meaning.
     pub fn role_of(&self, label: &str) -> Role {
         let l = label.trim();
-        if self
-            .agent_speakers
-            .iter()
-            .any(|a| a.trim().eq_ignore_ascii_case(l))
-        {
+        if self.agent_speakers.iter().any(|a| a.trim().eq_ignore_ascii_case(l)) {
             return Role::Agent;
         }
         match Role::from_label(l) {
@@ -69,10 +65,7 @@ impl ReadOptions {
 
 /// Recognise the format of `bytes` (the path is a hint only, used when the content is ambiguous).
 pub fn detect(bytes: &[u8], path: &str) -> InputFormat {
-    let first = bytes
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
     let lower = path.to_ascii_lowercase();
     match first {
         Some(b'{') => {
@@ -89,9 +82,7 @@ pub fn detect(bytes: &[u8], path: &str) -> InputFormat {
 
 /// Several JSON objects, one per line: the first line is a complete object and another follows.
 fn looks_like_jsonl(bytes: &[u8]) -> bool {
-    let mut lines = bytes
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let mut lines = bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace));
     match (lines.next(), lines.next()) {
         (Some(a), Some(b)) => {
             serde_json::from_slice::<serde_json::Value>(a).is_ok()
@@ -105,17 +96,10 @@ fn looks_like_jsonl(bytes: &[u8]) -> bool {
 /// does not hide the others.
 pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Call, InputError>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return vec![Err(InputError::new(
-            source.clone(),
-            "empty input: expected a transcript",
-        ))];
+        return vec![Err(InputError::new(source.clone(), "empty input: expected a transcript"))];
     }
     if let Err(e) = std::str::from_utf8(bytes) {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
         return vec![Err(InputError::new(
             source.at_line(line),
             "not valid UTF-8 text (a binary file?); transcripts must be saved as UTF-8",
@@ -136,11 +120,7 @@ pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Cal
 }
 
 /// Read a whole JSONL buffer, one call per non-blank line.
-pub fn read_jsonl(
-    bytes: &[u8],
-    source: &Source,
-    opts: &ReadOptions,
-) -> Vec<Result<Call, InputError>> {
+pub fn read_jsonl(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Call, InputError>> {
     bytes
         .split(|b| *b == b'\n')
         .enumerate()
