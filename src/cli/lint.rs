@@ -136,12 +136,19 @@ fn markup(line: &str) -> (usize, bool) {
     (indent, false)
 }
 
+/// An RFC 5322 header line: `Name: value` with no space in the name.
+fn is_header(line: &str) -> bool {
+    line.split_once(':')
+        .is_some_and(|(k, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
+
 fn detect_kind(path: &Path, front: Option<TemplateKind>) -> TemplateKind {
     if let Some(k) = front {
         return k;
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let parts: Vec<&str> = name.split('.').skip(1).collect();
+    // `reminder.sms.txt`, `notice.eml`, and words of the stem: `final-notice-letter.md`, `payment_email.md`.
+    let parts: Vec<&str> = name.split(['.', '-', '_', ' ']).collect();
     for p in parts.iter().rev() {
         match *p {
             "eml" | "email" => return TemplateKind::Email,
@@ -182,6 +189,11 @@ fn parse_template(path: &Path, text: &str, forced: Option<TemplateKind>) -> Temp
             }
             first = end + 2;
         }
+    }
+    // A saved email (`.eml`) starts with its headers (From:, Subject:): they are not what the customer reads.
+    let is_eml = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("eml"));
+    if is_eml && first == 0 && lines.first().is_some_and(|l| is_header(l)) {
+        first = lines.iter().position(|l| l.trim().is_empty()).map_or(lines.len(), |i| i + 1);
     }
     let mut turns: Vec<(String, Vec<Segment>)> = Vec::new();
     let mut open = false;
@@ -428,6 +440,12 @@ mod tests {
         assert_eq!(detect_kind(Path::new("r.sms"), None), TemplateKind::Sms);
         assert_eq!(detect_kind(Path::new("r.eml"), None), TemplateKind::Email);
         assert_eq!(detect_kind(Path::new("notice.md"), None), TemplateKind::Script);
+        assert_eq!(detect_kind(Path::new("final-notice-letter.md"), None), TemplateKind::Letter);
+        assert_eq!(detect_kind(Path::new("x.sms.md"), Some(TemplateKind::Email)), TemplateKind::Email);
+        let eml = parse_template(Path::new("n.eml"), "From: a@b.c\nSubject: Hi\n\nHello there.\n", None);
+        assert_eq!(eml.kind, TemplateKind::Email);
+        assert_eq!(eml.turns.len(), 1);
+        assert_eq!(eml.position(0, 0), (4, 1));
         let t = parse_template(Path::new("x.txt"), "<!-- note\nstill -->\nHello.\n```\ncode\n```\n", None);
         assert_eq!(t.turns.len(), 1);
         assert_eq!(t.position(0, 0), (3, 1));
