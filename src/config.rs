@@ -314,6 +314,8 @@ impl Config {
         if errors.is_empty() {
             Ok(cfg)
         } else {
+            // Tables are read in key order, not file order: report top to bottom.
+            errors.sort_by_key(|e| e.line);
             Err(errors)
         }
     }
