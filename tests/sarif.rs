@@ -158,3 +158,18 @@ fn lines_format_is_file_turn_col_code_message() {
         assert!(col.is_some_and(|c| c.parse::<usize>().is_ok_and(|c| c >= 1)), "{l}");
     }
 }
+
+#[test]
+fn lint_sarif_is_valid_and_points_at_template_lines() {
+    let dir = fixtures();
+    let log = sarif(&dir, &["lint", "templates/update.md", "templates/callback.sms.txt", "--format", "sarif"]);
+    let errors = schema_errors(&log);
+    assert!(errors.is_empty(), "SARIF schema violations:\n{}", errors.join("\n"));
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let di110 = results.iter().find(|r| r["ruleId"] == "DI110").expect("the SMS has no opt-out");
+    let loc = &di110["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "templates/callback.sms.txt");
+    assert_eq!(loc["region"]["startLine"], 1);
+    let tx101 = results.iter().find(|r| r["ruleId"] == "TX101").expect("the threat");
+    assert_eq!(tx101["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+}

@@ -3,8 +3,8 @@
 //! A template is Markdown or plain text in which every line is agent speech. Each paragraph, heading and list
 //! item becomes one agent turn of a synthetic call (so a sentence wrapped over two lines still matches), and every
 //! finding is mapped back to the line and column of the file. Only the rules that make sense for one-sided text
-//! run: pressure, abuse, misleading wording and missing disclosures (the missed-empathy, ignored-request, privacy
-//! and timing rules need a customer). Written messages are not expected to open with "my name is ... calling
+//! run: pressure, abuse, misleading wording, tone and missing disclosures (the missed-empathy, ignored-request,
+//! privacy and timing rules need a customer or a conversation). Written messages are not expected to open with "my name is ... calling
 //! from" (the letterhead or sender identifies the firm), so `missing-identification` applies to scripts only.
 //! Emails and texts must also carry an opt-out statement (Reg F 1006.6(e), rule `missing-opt-out`).
 
@@ -276,6 +276,8 @@ fn applies(analyzer: &Analyzer, kind: TemplateKind, f: &Item) -> bool {
     let engine = analyzer.lexicon().rule(f.code).and_then(|r| r.engine.as_deref());
     match f.category {
         Category::Pressure | Category::Abuse | Category::Misleading => true,
+        // Tone (blunt wording) applies to writing too; the timing rules of the category need a conversation.
+        Category::Conduct => engine.is_none(),
         Category::Disclosure => kind == TemplateKind::Script || engine != Some("missing-identification"),
         _ => false,
     }
