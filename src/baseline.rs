@@ -234,22 +234,31 @@ impl Writer {
 
     /// The baseline as JSON: sorted entries, one per line, so reviews diff well.
     pub fn to_json(&self) -> String {
+        self.to_json_keeping(None)
+    }
+
+    /// The baseline as JSON, keeping the reviewers' notes of the entries `previous` already had.
+    pub fn to_json_keeping(&self, previous: Option<&Baseline>) -> String {
         let mut s = format!("{{\"version\": {VERSION}, \"accepted\": [\n");
         let n = self.entries.len();
         for (i, e) in self.entries.iter().enumerate() {
+            let mut e = e.clone();
+            if let Some(at) = previous.and_then(|b| b.find(&e)) {
+                e.note.clone_from(&previous.map(|b| &b.entries[at]).and_then(|p| p.note.clone()));
+            }
             s.push_str("  ");
-            s.push_str(&serde_json::to_string(e).unwrap_or_default());
+            s.push_str(&serde_json::to_string(&e).unwrap_or_default());
             s.push_str(if i + 1 < n { ",\n" } else { "\n" });
         }
         s.push_str("]}\n");
         s
     }
 
-    /// Write the baseline file.
+    /// Write the baseline file, keeping the notes of `previous` (the baseline this run applied, if any).
     ///
     /// # Errors
     /// The file cannot be written.
-    pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        std::fs::write(path, self.to_json())
+    pub fn write(&self, path: &Path, previous: Option<&Baseline>) -> std::io::Result<()> {
+        std::fs::write(path, self.to_json_keeping(previous))
     }
 }

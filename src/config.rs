@@ -238,12 +238,8 @@ impl Config {
                 errors.push(err(p.span(), format!("unknown profile {:?}; use us, uk or neutral", p.get_ref())));
             }
         }
-        cfg.lexicons = raw
-            .lexicons
-            .into_iter()
-            .map(&set)
-            .map(|s| Setting { value: s.value.into(), origin: s.origin })
-            .collect();
+        cfg.lexicons =
+            raw.lexicons.into_iter().map(&set).map(|s| Setting { value: s.value.into(), origin: s.origin }).collect();
         cfg.baseline = raw.baseline.map(&set).map(|s| Setting { value: s.value.into(), origin: s.origin });
         if let Some(r) = raw.rules {
             cfg.disable = r.disable.into_iter().map(&set).collect();
@@ -653,8 +649,8 @@ struct CompiledAllow {
     variants: Vec<Vec<String>>,
 }
 
-/// Bytes of a turn covered by an allow phrase, and where the phrase was declared.
-type AllowedRange = (usize, usize, Origin);
+/// Bytes of a turn covered by an allow phrase, and which phrase (index into the policy's allow list).
+type AllowedRange = (usize, usize, usize);
 
 /// Disabled rules and allow lists, applied to each analysis after the rules and before scoring.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -670,24 +666,17 @@ impl Policy {
         self.disabled.is_empty() && self.allows.is_empty()
     }
 
-    /// Byte ranges of `text` covered by allow phrases that apply to `code`, with their origin.
-    fn allowed_ranges(&self, text: &str, code: &str) -> Vec<(usize, usize, &Origin)> {
-        let applies: Vec<&CompiledAllow> =
-            self.allows.iter().filter(|a| a.codes.is_empty() || a.codes.contains(code)).collect();
-        if applies.is_empty() {
-            return Vec::new();
-        }
+    /// Byte ranges of `text` covered by allow phrases: `(start, end, index into allows)`. A turn is tokenized
+    /// once, whichever rules' findings are then checked against it.
+    fn allowed_ranges(&self, text: &str) -> Vec<AllowedRange> {
         let tt = tokenize(text);
         let words: Vec<&str> = tt.tokens.iter().map(|t| t.norm.as_str()).collect();
         let mut out = Vec::new();
-        for a in applies {
-            for v in &a.variants {
-                if v.len() > words.len() {
-                    continue;
-                }
+        for (ai, a) in self.allows.iter().enumerate() {
+            for v in a.variants.iter().filter(|v| v.len() <= words.len()) {
                 for i in 0..=words.len() - v.len() {
                     if words[i..i + v.len()].iter().zip(v).all(|(w, p)| w == p) {
-                        out.push((tt.tokens[i].start, tt.tokens[i + v.len() - 1].end, &a.entry.origin));
+                        out.push((tt.tokens[i].start, tt.tokens[i + v.len() - 1].end, ai));
                     }
                 }
             }
@@ -707,19 +696,21 @@ impl PostPass for Policy {
             return;
         }
         // Findings only: an allowed phrase never flags, but it may still earn a credit or signal a cue.
-        let mut cache: HashMap<(usize, &'static str), Vec<AllowedRange>> = HashMap::new();
+        let mut cache: HashMap<usize, Vec<AllowedRange>> = HashMap::new();
         let mut decisions = Vec::new();
         a.findings.retain(|f| {
             let Some(turn) = call.turns.get(f.turn) else {
                 return true;
             };
-            let ranges = cache.entry((f.turn, f.code)).or_insert_with(|| {
-                self.allowed_ranges(&turn.text, f.code).into_iter().map(|(s, e, o)| (s, e, o.clone())).collect()
-            });
+            let ranges = cache.entry(f.turn).or_insert_with(|| self.allowed_ranges(&turn.text));
             // The finding must lie inside the allowed words: a disclosure finding anchored on a whole sentence
             // that merely mentions the company name is still reported.
-            match ranges.iter().find(|(s, e, _)| *s <= f.start && f.end <= *e && f.end > f.start) {
-                Some((_, _, origin)) => {
+            let inside = ranges.iter().find(|(s, e, ai)| {
+                let codes = &self.allows[*ai].codes;
+                (codes.is_empty() || codes.contains(f.code)) && *s <= f.start && f.end <= *e && f.end > f.start
+            });
+            match inside.map(|(_, _, ai)| &self.allows[*ai].entry.origin) {
+                Some(origin) => {
                     decisions.push(Decision {
                         code: f.code,
                         turn: f.turn,

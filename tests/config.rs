@@ -256,7 +256,7 @@ fn baseline_keys_survive_edits_elsewhere_in_the_call() {
 
     let dir = temp("baseline");
     let path = dir.join("baseline.json");
-    w.write(&path).expect("write");
+    w.write(&path, None).expect("write");
     let bl = std::sync::Arc::new(Baseline::load(&path).expect("read back"));
     let with = setup.analyzer().expect("compiles").with_post_pass(bl.clone());
 
@@ -284,6 +284,18 @@ fn baseline_keys_survive_edits_elsewhere_in_the_call() {
     let other = with.analyze(&agent_call("c8", &["We release the hounds."]));
     assert!(other.findings.iter().all(|f| !f.accepted));
     assert_eq!(baseline::normalise("We’ll RELEASE  the hounds!"), "we will release the hounds");
+
+    // Rewriting the baseline keeps a reviewer's note on entries that are still there.
+    let noted = std::fs::read_to_string(&path).expect("read").replacen(
+        r#""occurrence":0}"#,
+        r#""occurrence":0,"note":"reviewed by QA, ticket 12"}"#,
+        1,
+    );
+    std::fs::write(&path, noted).expect("write");
+    let reviewed = Baseline::load(&path).expect("read back");
+    let mut w2 = Writer::new();
+    w2.add(&before, &a);
+    assert!(w2.to_json_keeping(Some(&reviewed)).contains(r#""note":"reviewed by QA, ticket 12""#));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

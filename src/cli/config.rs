@@ -84,7 +84,7 @@ pub fn write_sarif(w: &mut dyn Write, reps: &[Report<'_>], run: &Run) -> std::io
 /// After the report: write the baseline file, and say which baseline entries no longer match.
 pub fn finish(run: &Run, writer: Option<&Writer>, args: &AnalyzeArgs) -> Result<(), u8> {
     if let (Some(w), Some(path)) = (writer, &args.write_baseline) {
-        if let Err(e) = w.write(path) {
+        if let Err(e) = w.write(path, run.baseline.as_deref()) {
             eprintln!("callcoach: cannot write the baseline {}: {e}", path.display());
             return Err(2);
         }
