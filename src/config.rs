@@ -393,12 +393,16 @@ impl Config {
                 r.severity = Some(*sev);
             }
         }
+        // Listed by code, whatever order the lexicon files declare rules in.
+        overrides.sort_by_key(|o| o.code);
         let mut allows = Vec::new();
         for a in &self.allow {
-            let mut codes = BTreeSet::new();
+            // None: every rule. A list naming only rules that are not loaded applies to nothing, not to everything.
+            let mut codes = (!a.rules.is_empty()).then(BTreeSet::new);
             for r in &a.rules {
                 let s = Setting { value: r.clone(), origin: a.origin.clone() };
-                codes.extend(resolve_entry(&lex, &file, &s, &format!("[[allow]] {:?}", a.phrase), &mut errors));
+                let named = resolve_entry(&lex, &file, &s, &format!("[[allow]] {:?}", a.phrase), &mut errors);
+                codes.get_or_insert_with(BTreeSet::new).extend(named);
             }
             let variants: Vec<Vec<String>> = expand_phrase(&a.phrase)
                 .unwrap_or_default()
@@ -612,18 +616,22 @@ impl Setup {
             let _ = writeln!(s, "  none");
         }
         for o in &self.overrides {
-            let from = o.from.map(Severity::as_str).unwrap_or("-");
-            row(&mut s, o.code, &format!("{from} -> {}", o.to), &o.origin);
+            let change = match o.from {
+                Some(from) if from == o.to => format!("{from} (as in the catalog)"),
+                Some(from) => format!("{from} -> {}", o.to),
+                None => format!("- -> {}", o.to),
+            };
+            row(&mut s, o.code, &change, &o.origin);
         }
         let _ = writeln!(s, "\nallowed phrases ({})", self.policy.allows.len());
         if self.policy.allows.is_empty() {
             let _ = writeln!(s, "  none");
         }
         for a in &self.policy.allows {
-            let scope = if a.codes.is_empty() {
-                "every rule".to_owned()
-            } else {
-                a.codes.iter().copied().collect::<Vec<_>>().join(", ")
+            let scope = match &a.codes {
+                None => "every rule".to_owned(),
+                Some(c) if c.is_empty() => format!("{}: no such rules loaded", a.entry.rules.join(", ")),
+                Some(c) => c.iter().copied().collect::<Vec<_>>().join(", "),
             };
             let reason = a.entry.reason.as_deref().map(|r| format!("; {r}")).unwrap_or_default();
             let _ = writeln!(s, "  {:?} ({scope}{reason})  {}", a.entry.phrase, a.entry.origin);
@@ -643,8 +651,8 @@ fn list(codes: &[&str]) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct CompiledAllow {
     entry: Allow,
-    /// Codes it applies to; empty for every rule.
-    codes: BTreeSet<&'static str>,
+    /// Codes it applies to; None for every rule.
+    codes: Option<BTreeSet<&'static str>>,
     /// Each variant as normalised words.
     variants: Vec<Vec<String>>,
 }
@@ -707,7 +715,7 @@ impl PostPass for Policy {
             // that merely mentions the company name is still reported.
             let inside = ranges.iter().find(|(s, e, ai)| {
                 let codes = &self.allows[*ai].codes;
-                (codes.is_empty() || codes.contains(f.code)) && *s <= f.start && f.end <= *e && f.end > f.start
+                codes.as_ref().is_none_or(|c| c.contains(f.code)) && *s <= f.start && f.end <= *e && f.end > f.start
             });
             match inside.map(|(_, _, ai)| &self.allows[*ai].entry.origin) {
                 Some(origin) => {

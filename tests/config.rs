@@ -336,3 +336,33 @@ mod no_panics {
         }
     }
 }
+
+#[test]
+fn the_example_in_docs_config_md_is_valid() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/CONFIG.md")).expect("docs");
+    let start = doc.find("## A complete example").expect("section");
+    let body = &doc[start..];
+    let open = body.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let close = body[open..].find("```").expect("closed") + open;
+    let mut cfg = Config::parse("callcoach.toml", &body[open..close]).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(cfg.profile.as_ref().map(|p| p.value.as_str()), Some("us"));
+    assert!(!cfg.allow.is_empty() && !cfg.disable.is_empty() && !cfg.severity.is_empty() && !cfg.weights.is_empty());
+    // Its folders are the reader's own; everything else must resolve against the built-in catalog.
+    cfg.lexicons.clear();
+    cfg.baseline = None;
+    let setup = cfg.setup(&Overrides::default()).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(setup.describe().contains("our company name"));
+}
+
+#[test]
+fn an_allow_entry_for_rules_that_are_not_loaded_applies_to_nothing() {
+    let cfg = config("[[allow]]\nphrase = \"release the hounds\"\nrules = [\"abuse\"]\n");
+    let setup = cfg.setup(&Overrides::default()).expect("valid");
+    let call = agent_call("c", &["We release the hounds."]);
+    let a = setup.analyzer().expect("compiles").analyze(&call);
+    assert_eq!(codes(&a), vec!["TX101"], "the entry is for abuse rules only");
+    assert!(
+        setup.describe().contains("abuse: no such rules loaded")
+            || setup.lexicon.rules.iter().any(|r| r.category.as_str() == "abuse")
+    );
+}
