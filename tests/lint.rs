@@ -144,3 +144,13 @@ fn empty_and_odd_templates_do_not_panic() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn folders_are_walked_for_template_files() {
+    let o = lint(&["templates"]);
+    assert_eq!(o.status.code(), Some(1));
+    let lines = out(&o);
+    assert!(lines.iter().any(|l| l.starts_with("templates/callback.sms.txt:1:1: DI110")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("templates/update.md:")), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("callback-opt-out")), "{lines:?}");
+}

@@ -71,7 +71,8 @@ pub enum LintFormat {
 /// Options of `callcoach lint`.
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
-    /// Template files: Markdown or plain text, every line agent speech.
+    /// Template files (Markdown or plain text, every line agent speech), or folders: walked recursively for
+    /// `.md`, `.markdown`, `.txt`, `.eml` and `.sms` files.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// What the files are. Without it: front matter `kind:`, then the file name (`.eml`, `.sms`,
@@ -303,6 +304,41 @@ fn opt_out(analyzer: &Analyzer, disabled: &dyn Fn(&str) -> bool, call: &Call, a:
     }
 }
 
+/// File extensions read when a folder is given.
+const TEMPLATE_EXTENSIONS: &[&str] = &["md", "markdown", "txt", "eml", "sms"];
+
+/// The files to check: files as given, folders walked recursively in name order.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+            Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+            // Reported when read, like any unreadable file.
+            Err(_) => return out.push(dir.to_path_buf()),
+        };
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| TEMPLATE_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
 struct Linted {
     path: PathBuf,
     template: Template,
@@ -326,7 +362,7 @@ pub fn run(args: &LintArgs) -> u8 {
     let disabled = |code: &str| setup.policy.disabled.contains(code);
     let mut errors = 0;
     let mut done = Vec::new();
-    for path in &args.files {
+    for path in &expand(&args.files) {
         let text = match std::fs::read(path) {
             Ok(b) => match String::from_utf8(b) {
                 Ok(t) => t,
