@@ -173,3 +173,33 @@ fn lint_sarif_is_valid_and_points_at_template_lines() {
     let tx101 = results.iter().find(|r| r["ruleId"] == "TX101").expect("the threat");
     assert_eq!(tx101["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
 }
+
+#[test]
+fn sarif_regions_point_into_a_pretty_printed_json_call() {
+    let dir = std::env::temp_dir().join(format!("callcoach-sarif-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let call = "{\n  \"id\": \"p1\",\n  \"turns\": [\n    {\"speaker\": \"customer\", \"text\": \"Hi.\"},\n    \
+                {\"speaker\": \"agent\", \"text\": \"Well, \\\"friend\\\", we release the hounds.\"}\n  ]\n}\n";
+    std::fs::write(dir.join("call one.json"), call).expect("write");
+    let lex = fixtures().join("lexicons");
+    let log = sarif(
+        &dir,
+        &["analyze", "call one.json", "--no-config", "--lexicons", lex.to_str().expect("utf-8"), "--format", "sarif"],
+    );
+    assert!(schema_errors(&log).is_empty());
+    let r = log["runs"][0]["results"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["ruleId"] == "TX101"))
+        .expect("the threat")
+        .clone();
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "call%20one.json", "a URI reference, space escaped");
+    let region = &loc["region"];
+    assert_eq!(region["startLine"], 5);
+    let line = call.lines().nth(4).expect("line 5");
+    let (col, end) =
+        (region["startColumn"].as_u64().unwrap_or(0) as usize, region["endColumn"].as_u64().unwrap_or(0) as usize);
+    let said: String = line.chars().skip(col - 1).take(end - col).collect();
+    assert_eq!(said, "release the hounds", "columns count the escaped quotes before the evidence");
+    let _ = std::fs::remove_dir_all(&dir);
+}
