@@ -338,9 +338,17 @@ impl Config {
         let mut off_by_rule = BTreeSet::new();
         let mut on_by_category = BTreeSet::new();
         let mut on_by_rule = BTreeSet::new();
+        // Where each code was switched off (the most specific entry), for --explain-matches.
+        let mut off_at: BTreeMap<&'static str, (bool, Origin)> = BTreeMap::new();
         for d in &self.disable {
             let codes = resolve(d, "[rules] disable", &mut errors);
-            let into = if is_category(&d.value) { &mut off_by_category } else { &mut off_by_rule };
+            let specific = !is_category(&d.value);
+            for c in &codes {
+                if specific || !off_at.contains_key(c) {
+                    off_at.insert(c, (specific, d.origin.clone()));
+                }
+            }
+            let into = if specific { &mut off_by_rule } else { &mut off_by_category };
             into.extend(codes);
         }
         for e in &self.enable {
@@ -435,7 +443,11 @@ impl Config {
             baseline,
             weights,
             overrides,
-            policy: Policy { disabled, allows },
+            policy: Policy {
+                disabled_at: disabled.iter().filter_map(|c| off_at.get(c).map(|(_, o)| (*c, o.clone()))).collect(),
+                disabled,
+                allows,
+            },
         })
     }
 }
@@ -665,6 +677,8 @@ type AllowedRange = (usize, usize, usize);
 pub struct Policy {
     /// Codes switched off: their items are not reported.
     pub disabled: BTreeSet<&'static str>,
+    /// Where each disabled code was switched off.
+    disabled_at: BTreeMap<&'static str, Origin>,
     allows: Vec<CompiledAllow>,
 }
 
@@ -696,9 +710,24 @@ impl Policy {
 impl PostPass for Policy {
     fn apply(&self, call: &Call, a: &mut Analysis) {
         if !self.disabled.is_empty() {
+            let mut dropped = Vec::new();
             for list in [&mut a.findings, &mut a.cues, &mut a.credits] {
-                list.retain(|i| !self.disabled.contains(i.code));
+                list.retain(|i| {
+                    let off = self.disabled.contains(i.code);
+                    if off {
+                        let at = self.disabled_at.get(i.code).map(ToString::to_string).unwrap_or_default();
+                        dropped.push(Decision {
+                            code: i.code,
+                            turn: i.turn,
+                            text: i.text.clone(),
+                            context: "rule switched off".into(),
+                            outcome: format!("dropped: disabled by {at}"),
+                        });
+                    }
+                    !off
+                });
             }
+            a.decisions.extend(dropped);
         }
         if self.allows.is_empty() {
             return;

@@ -145,6 +145,7 @@ fn disabled_rules_and_allowed_phrases_are_not_reported_and_do_not_score() {
     assert_eq!(codes(&a), vec!["TX102", "TX101"]);
     assert!(a.findings.iter().filter(|f| f.code == "TX102").all(|f| f.turn == 1));
     assert!(a.decisions.iter().any(|d| d.code == "TX102" && d.outcome == "dropped: allowed by callcoach.toml:5"));
+    assert!(a.decisions.iter().any(|d| d.code == "TX103" && d.outcome == "dropped: disabled by callcoach.toml:3"));
     assert!(a.score.respect > plain.score.respect, "the disabled conduct finding no longer costs points");
     assert!(a.score.honesty > plain.score.honesty, "nor does the allowed one");
     assert!(a.score.trace.iter().all(|t| t.code != "TX103"));
