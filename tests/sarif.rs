@@ -203,3 +203,16 @@ fn sarif_regions_point_into_a_pretty_printed_json_call() {
     assert_eq!(said, "release the hounds", "columns count the escaped quotes before the evidence");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_run_with_no_calls_is_still_a_valid_log() {
+    let dir = std::env::temp_dir().join(format!("callcoach-sarif-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("bad.jsonl"), "{\"id\": \"x\"}\nnot json\n").expect("write");
+    let o = run(&dir, &["analyze", "bad.jsonl", "--no-config", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(2), "bad records are input errors");
+    let log: Value = serde_json::from_slice(&o.stdout).expect("a complete log even so");
+    assert!(schema_errors(&log).is_empty());
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

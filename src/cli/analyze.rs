@@ -34,6 +34,14 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
     let mut under = 0usize;
     let mut json_buffer = Vec::new();
     let mut baseline_out = args.write_baseline.as_ref().map(|_| callcoach::baseline::Writer::new());
+    let mut sarif_out = None;
+    if args.format == Format::Sarif {
+        // SARIF is one document: its head is written now, each call's results as they come, its tail at the end.
+        match super::config::SarifOut::begin(&mut sink, &run) {
+            Ok(s) => sarif_out = Some(s),
+            Err(e) => return broken_pipe_ok(Err(e)).err().unwrap_or(2),
+        }
+    }
     for input in collect_inputs(&args.paths) {
         let input = match input {
             Ok(i) => i,
@@ -71,7 +79,8 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
                 }),
                 Format::Jsonl => report::write_jsonl(&mut sink, &rep),
                 Format::Lines => report::lines::write(&mut sink, &rep),
-                Format::Json | Format::Sarif => {
+                Format::Sarif => sarif_out.as_mut().map_or(Ok(()), |s| s.call(&mut sink, &rep)),
+                Format::Json => {
                     json_buffer.push((call, analysis));
                     Ok(())
                 }
@@ -88,10 +97,8 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
             return code;
         }
     }
-    if args.format == Format::Sarif {
-        let reps: Vec<Report<'_>> =
-            json_buffer.iter().map(|(c, a)| Report { call: c, analysis: a, lex: analyzer.lexicon() }).collect();
-        if let Err(code) = broken_pipe_ok(super::config::write_sarif(&mut sink, &reps, &run)) {
+    if let Some(s) = sarif_out {
+        if let Err(code) = broken_pipe_ok(s.end(&mut sink)) {
             return code;
         }
     }

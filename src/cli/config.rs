@@ -74,11 +74,30 @@ pub fn analyze_setup(args: &AnalyzeArgs) -> Result<Run, ()> {
     Ok(Run { analyzer, baseline })
 }
 
-/// Write the SARIF log of a run.
-pub fn write_sarif(w: &mut dyn Write, reps: &[Report<'_>], run: &Run) -> std::io::Result<()> {
-    let mut index = sarif::SourceIndex::new();
-    let opts = sarif::Options { baseline: run.baseline.is_some() };
-    sarif::write(w, reps, run.analyzer.lexicon(), opts, &mut |r, f| index.locate(r, f))
+/// `--format sarif` for `analyze`: the log streamed call by call, regions found in the source files.
+pub struct SarifOut {
+    stream: sarif::Stream,
+    index: sarif::SourceIndex,
+}
+
+impl SarifOut {
+    /// Start the log.
+    pub fn begin(w: &mut dyn Write, run: &Run) -> std::io::Result<SarifOut> {
+        let opts = sarif::Options { baseline: run.baseline.is_some() };
+        let stream = sarif::Stream::begin(w, run.analyzer.lexicon(), opts)?;
+        Ok(SarifOut { stream, index: sarif::SourceIndex::new() })
+    }
+
+    /// One call's results.
+    pub fn call(&mut self, w: &mut dyn Write, rep: &Report<'_>) -> std::io::Result<()> {
+        let index = &mut self.index;
+        self.stream.call(w, rep, &mut |r, f| index.locate(r, f))
+    }
+
+    /// Close the log.
+    pub fn end(self, w: &mut dyn Write) -> std::io::Result<()> {
+        self.stream.end(w)
+    }
 }
 
 /// After the report: write the baseline file, and say which baseline entries no longer match.

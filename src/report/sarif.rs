@@ -22,6 +22,9 @@ use crate::baseline;
 use crate::finding::{Item, Kind, Severity};
 use crate::lexicon::{sorted, Lexicon, Rule};
 
+/// Source files up to this size are read again to find columns for SARIF regions.
+pub const MAX_INDEXED_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The schema URI written into the log.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -119,97 +122,113 @@ pub struct Options {
     pub baseline: bool,
 }
 
-/// Build the SARIF log for these reports. `locate` gives each finding's file (as a path) and region.
+/// The catalog's finding rules, in code order, and each code's index among them (`ruleIndex`).
+fn driver_rules(lex: &Lexicon) -> (Vec<&Rule>, HashMap<&'static str, usize>) {
+    let rules: Vec<&Rule> = sorted(lex).into_iter().filter(|r| r.kind() == Kind::Finding).collect();
+    let index = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+    (rules, index)
+}
+
+/// `tool` of the run: callcoach and the rule cards.
+fn tool(rules: &[&Rule]) -> Value {
+    json!({"driver": {
+        "name": "callcoach",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
+    }})
+}
+
+/// The results of one call, one per finding.
+fn results(
+    r: &Report<'_>,
+    index: &HashMap<&'static str, usize>,
+    opts: Options,
+    locate: &mut dyn FnMut(&Report<'_>, &Item) -> (String, Region),
+) -> Vec<Value> {
+    let keys = baseline::keys(r.call, r.analysis);
+    let mut out = Vec::with_capacity(r.analysis.findings.len());
+    for (fi, f) in r.analysis.findings.iter().enumerate() {
+        let (path, region) = locate(r, f);
+        let mut physical = Map::new();
+        physical.insert("artifactLocation".into(), json!({"uri": uri(&path)}));
+        if let Some(line) = region.line {
+            let mut reg = Map::new();
+            reg.insert("startLine".into(), json!(line.max(1)));
+            if let Some(c) = region.column {
+                reg.insert("startColumn".into(), json!(c.max(1)));
+            }
+            if let Some(c) = region.end_column {
+                reg.insert("endColumn".into(), json!(c.max(1)));
+            }
+            if !f.text.is_empty() {
+                reg.insert("snippet".into(), json!({"text": f.text}));
+            }
+            physical.insert("region".into(), Value::Object(reg));
+        }
+        let mut res = Map::new();
+        res.insert("ruleId".into(), json!(f.code));
+        if let Some(i) = index.get(f.code) {
+            res.insert("ruleIndex".into(), json!(i));
+        }
+        res.insert("level".into(), json!(level(f.severity)));
+        let said = if f.text.is_empty() { String::new() } else { format!(": \"{}\"", f.text) };
+        res.insert("message".into(), json!({"text": format!("{}{said}", f.message)}));
+        res.insert(
+            "locations".into(),
+            json!([{
+                "physicalLocation": physical,
+                "logicalLocations": [{"name": format!("turn {}", f.turn), "fullyQualifiedName": format!("{}/turn/{}", r.call.id, f.turn), "kind": "element"}],
+            }]),
+        );
+        if let Some((_, key)) = keys.get(fi) {
+            res.insert("partialFingerprints".into(), json!({"callcoachKey/v1": fingerprint(key)}));
+        }
+        if f.accepted {
+            let in_call = r.call.suppress.iter().any(|c| c.eq_ignore_ascii_case(f.code));
+            let kind = if in_call { "inSource" } else { "external" };
+            let why = f.note.clone().unwrap_or_else(|| "accepted".into());
+            res.insert("suppressions".into(), json!([{"kind": kind, "justification": why}]));
+        }
+        if opts.baseline {
+            let state = if f.accepted && !r.call.suppress.iter().any(|c| c.eq_ignore_ascii_case(f.code)) {
+                "unchanged"
+            } else {
+                "new"
+            };
+            res.insert("baselineState".into(), json!(state));
+        }
+        let mut props = Map::new();
+        props.insert("callId".into(), json!(r.call.id));
+        props.insert("source".into(), json!(r.call.source.as_ref().map(ToString::to_string).unwrap_or_default()));
+        props.insert("turn".into(), json!(f.turn));
+        props.insert("speaker".into(), json!(f.speaker.as_str()));
+        props.insert("start".into(), json!(f.start));
+        props.insert("end".into(), json!(f.end));
+        props.insert("category".into(), json!(f.category.as_str()));
+        props.insert("severity".into(), json!(f.severity.map(Severity::as_str)));
+        if let Some(n) = &f.note {
+            props.insert("note".into(), json!(n));
+        }
+        res.insert("properties".into(), Value::Object(props));
+        out.push(Value::Object(res));
+    }
+    out
+}
+
+/// Build the whole SARIF log for these reports. `locate` gives each finding's file (as a path) and region.
 pub fn log(
     reports: &[Report<'_>],
     lex: &Lexicon,
     opts: Options,
     locate: &mut dyn FnMut(&Report<'_>, &Item) -> (String, Region),
 ) -> Value {
-    let rules: Vec<&Rule> = sorted(lex).into_iter().filter(|r| r.kind() == Kind::Finding).collect();
-    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
-    let mut results = Vec::new();
-    for r in reports {
-        let keys = baseline::keys(r.call, r.analysis);
-        for (fi, f) in r.analysis.findings.iter().enumerate() {
-            let (path, region) = locate(r, f);
-            let mut physical = Map::new();
-            physical.insert("artifactLocation".into(), json!({"uri": uri(&path)}));
-            if let Some(line) = region.line {
-                let mut reg = Map::new();
-                reg.insert("startLine".into(), json!(line.max(1)));
-                if let Some(c) = region.column {
-                    reg.insert("startColumn".into(), json!(c.max(1)));
-                }
-                if let Some(c) = region.end_column {
-                    reg.insert("endColumn".into(), json!(c.max(1)));
-                }
-                if !f.text.is_empty() {
-                    reg.insert("snippet".into(), json!({"text": f.text}));
-                }
-                physical.insert("region".into(), Value::Object(reg));
-            }
-            let mut res = Map::new();
-            res.insert("ruleId".into(), json!(f.code));
-            if let Some(i) = index.get(f.code) {
-                res.insert("ruleIndex".into(), json!(i));
-            }
-            res.insert("level".into(), json!(level(f.severity)));
-            let said = if f.text.is_empty() { String::new() } else { format!(": \"{}\"", f.text) };
-            res.insert("message".into(), json!({"text": format!("{}{said}", f.message)}));
-            res.insert(
-                "locations".into(),
-                json!([{
-                    "physicalLocation": physical,
-                    "logicalLocations": [{"name": format!("turn {}", f.turn), "fullyQualifiedName": format!("{}/turn/{}", r.call.id, f.turn), "kind": "element"}],
-                }]),
-            );
-            if let Some((_, key)) = keys.iter().find(|(i, _)| *i == fi) {
-                res.insert("partialFingerprints".into(), json!({"callcoachKey/v1": fingerprint(key)}));
-            }
-            if f.accepted {
-                let in_call = r.call.suppress.iter().any(|c| c.eq_ignore_ascii_case(f.code));
-                let kind = if in_call { "inSource" } else { "external" };
-                let why = f.note.clone().unwrap_or_else(|| "accepted".into());
-                res.insert("suppressions".into(), json!([{"kind": kind, "justification": why}]));
-            }
-            if opts.baseline {
-                let state = if f.accepted && !r.call.suppress.iter().any(|c| c.eq_ignore_ascii_case(f.code)) {
-                    "unchanged"
-                } else {
-                    "new"
-                };
-                res.insert("baselineState".into(), json!(state));
-            }
-            let mut props = Map::new();
-            props.insert("callId".into(), json!(r.call.id));
-            props.insert("source".into(), json!(r.call.source.as_ref().map(ToString::to_string).unwrap_or_default()));
-            props.insert("turn".into(), json!(f.turn));
-            props.insert("speaker".into(), json!(f.speaker.as_str()));
-            props.insert("start".into(), json!(f.start));
-            props.insert("end".into(), json!(f.end));
-            props.insert("category".into(), json!(f.category.as_str()));
-            props.insert("severity".into(), json!(f.severity.map(Severity::as_str)));
-            if let Some(n) = &f.note {
-                props.insert("note".into(), json!(n));
-            }
-            res.insert("properties".into(), Value::Object(props));
-            results.push(Value::Object(res));
-        }
-    }
+    let (rules, index) = driver_rules(lex);
+    let results: Vec<Value> = reports.iter().flat_map(|r| results(r, &index, opts, locate)).collect();
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "callcoach",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [{"tool": tool(&rules), "columnKind": "unicodeCodePoints", "results": results}],
     })
 }
 
@@ -226,6 +245,60 @@ pub fn write(
 ) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, &log(reports, lex, opts, locate))?;
     w.write_all(b"\n")
+}
+
+/// A SARIF log written call by call, so a large batch is never held in memory: [`Stream::begin`] writes the
+/// log up to the results, [`Stream::call`] each call's results as soon as it is analysed, [`Stream::end`] closes
+/// the log. One result per line.
+#[derive(Debug)]
+pub struct Stream {
+    index: HashMap<&'static str, usize>,
+    opts: Options,
+    first: bool,
+}
+
+impl Stream {
+    /// Write the start of the log: the tool with the catalog's rule cards.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn begin(w: &mut dyn Write, lex: &Lexicon, opts: Options) -> io::Result<Stream> {
+        let (rules, index) = driver_rules(lex);
+        // Written by hand so that `results` comes last whatever order a JSON map keeps its keys in.
+        write!(
+            w,
+            "{{\"$schema\": {}, \"version\": \"2.1.0\", \"runs\": [{{\"tool\": {}, \"columnKind\": \"unicodeCodePoints\", \"results\": [",
+            Value::from(SCHEMA),
+            tool(&rules)
+        )?;
+        Ok(Stream { index, opts, first: true })
+    }
+
+    /// Write one call's results.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn call(
+        &mut self,
+        w: &mut dyn Write,
+        r: &Report<'_>,
+        locate: &mut dyn FnMut(&Report<'_>, &Item) -> (String, Region),
+    ) -> io::Result<()> {
+        for res in results(r, &self.index, self.opts, locate) {
+            w.write_all(if self.first { b"\n" } else { b",\n" })?;
+            self.first = false;
+            serde_json::to_writer(&mut *w, &res)?;
+        }
+        Ok(())
+    }
+
+    /// Close the log.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn end(self, w: &mut dyn Write) -> io::Result<()> {
+        w.write_all(b"\n]}]}\n")
+    }
 }
 
 /// Finds where a call's turns are in its source file, so results point at a line and columns, not just a file.
@@ -249,6 +322,11 @@ impl SourceIndex {
             .entry(path.to_owned())
             .or_insert_with(|| {
                 if path == "-" {
+                    return None;
+                }
+                // Large archives are not held in memory: their results get the record's line without columns.
+                let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_INDEXED_BYTES);
+                if !small {
                     return None;
                 }
                 std::fs::read_to_string(Path::new(path)).ok().map(|t| t.lines().map(str::to_owned).collect())
