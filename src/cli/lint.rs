@@ -299,7 +299,10 @@ fn opt_out(analyzer: &Analyzer, disabled: &dyn Fn(&str) -> bool, call: &Call, a:
         let first = &call.turns[0].text;
         let end = first.find('\n').unwrap_or(first.len());
         let mut f = item(rule, call, 0, 0, end);
-        f.accepted = call.suppress.iter().any(|c| c.eq_ignore_ascii_case(rule.code));
+        if call.suppress.iter().any(|c| c.eq_ignore_ascii_case(rule.code)) {
+            f.accepted = true;
+            f.note = Some("suppressed in the template's front matter".into());
+        }
         a.findings.insert(0, f);
     }
 }
