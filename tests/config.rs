@@ -367,3 +367,31 @@ fn an_allow_entry_for_rules_that_are_not_loaded_applies_to_nothing() {
             || setup.lexicon.rules.iter().any(|r| r.category.as_str() == "abuse")
     );
 }
+
+#[test]
+fn no_configuration_analyses_exactly_as_before() {
+    // The configured path (no file, no flags) must give what the plain analyzer gives, score and all.
+    let plain = callcoach::rules::Analyzer::builtin(None).expect("built-in lexicons");
+    let configured = Config::default().setup(&Overrides::default()).expect("valid").analyzer().expect("compiles");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&samples)
+        .expect("samples")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty());
+    let opts = callcoach::input::ReadOptions::default();
+    for p in paths {
+        let bytes = std::fs::read(&p).expect("read");
+        let source = callcoach::call::Source::file(p.display().to_string());
+        for call in callcoach::input::read(&bytes, &source, &opts).into_iter().flatten() {
+            let (a, b) = (plain.analyze(&call), configured.analyze(&call));
+            assert_eq!(a.findings, b.findings, "{}", p.display());
+            assert_eq!(a.cues, b.cues, "{}", p.display());
+            assert_eq!(a.credits, b.credits, "{}", p.display());
+            assert_eq!(a.score, b.score, "{}", p.display());
+        }
+    }
+}
