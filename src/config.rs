@@ -485,8 +485,8 @@ fn is_category(s: &str) -> bool {
     s.parse::<Category>().is_ok()
 }
 
-/// The codes an entry names: a rule code (`PR101`, any case), a rule name (`lawsuit-threat`) or a category
-/// (`conduct`: every rule in it).
+/// The codes an entry names: a rule code (`PR101`, any case), a category (`conduct`: every rule in it) or a rule
+/// name (`lawsuit-threat`), tried in that order.
 ///
 /// # Errors
 /// The entry names nothing loaded; the message suggests where to look.
@@ -495,11 +495,13 @@ pub fn select(lex: &Lexicon, entry: &str) -> Result<Vec<&'static str>, String> {
     if let Some(r) = lex.rule(e) {
         return Ok(vec![r.code]);
     }
-    if let Some(r) = lex.rules.iter().find(|r| r.name == e) {
-        return Ok(vec![r.code]);
-    }
+    // A category before a name: `missed-empathy` is both the category and the name of ME101, and a team that
+    // writes it means the whole category (the code ME101 names the single rule).
     if let Ok(c) = e.parse::<Category>() {
         return Ok(lex.rules.iter().filter(|r| r.category == c).map(|r| r.code).collect());
+    }
+    if let Some(r) = lex.rules.iter().find(|r| r.name == e) {
+        return Ok(vec![r.code]);
     }
     let looks_like_code =
         e.len() == 5 && e[..2].chars().all(|c| c.is_ascii_alphabetic()) && e[2..].chars().all(|c| c.is_ascii_digit());

@@ -395,3 +395,13 @@ fn no_configuration_analyses_exactly_as_before() {
         }
     }
 }
+
+#[test]
+fn a_category_that_is_also_a_rule_name_means_the_category() {
+    let cfg = config("[rules]\ndisable = [\"missed-empathy\"]\n");
+    let setup = cfg.setup(&Overrides::default()).expect("valid");
+    let want: Vec<&str> =
+        setup.lexicon.rules.iter().filter(|r| r.category.as_str() == "missed-empathy").map(|r| r.code).collect();
+    assert!(want.len() > 1, "the built-in catalog has several missed-empathy rules");
+    assert!(want.iter().all(|c| setup.policy.disabled.contains(c)), "{want:?}");
+}
