@@ -210,7 +210,13 @@ pub fn score_with(a: &Analysis, _lex: &Lexicon, weights: &Weights) -> Scorecard 
         for &s in finding_targets(f.category, sev) {
             let p = deduction(sev);
             sub[idx(s)] -= p;
-            trace.push(Trace { score: s.as_str(), points: -p, code: f.code, turn: f.turn, reason: format!("{} {}", sev, f.category) });
+            trace.push(Trace {
+                score: s.as_str(),
+                points: -p,
+                code: f.code,
+                turn: f.turn,
+                reason: format!("{} {}", sev, f.category),
+            });
         }
     }
     let mut used: Vec<(Category, i32)> = Vec::new();
@@ -223,7 +229,13 @@ pub fn score_with(a: &Analysis, _lex: &Lexicon, weights: &Weights) -> Scorecard 
         }
         used.push((c.category, p));
         sub[idx(s)] += p;
-        trace.push(Trace { score: s.as_str(), points: p, code: c.code, turn: c.turn, reason: format!("{} credit", c.category) });
+        trace.push(Trace {
+            score: s.as_str(),
+            points: p,
+            code: c.code,
+            turn: c.turn,
+            reason: format!("{} credit", c.category),
+        });
     }
     let sub = sub.map(|v| v.clamp(0, 100));
     let weighted: i32 = Subscore::ALL.iter().map(|s| sub[idx(*s)] * weights.get(*s)).sum();
@@ -238,7 +250,10 @@ pub fn score_with(a: &Analysis, _lex: &Lexicon, weights: &Weights) -> Scorecard 
                     points: c,
                     code: worst.code,
                     turn: worst.turn,
-                    reason: format!("capped at {c} by a {} finding", worst.severity.map(Severity::as_str).unwrap_or("")),
+                    reason: format!(
+                        "capped at {c} by a {} finding",
+                        worst.severity.map(Severity::as_str).unwrap_or("")
+                    ),
                 });
                 overall = c;
             }
