@@ -128,7 +128,12 @@ pub fn explain(r: &Rule) -> String {
         }
     }
     if let Some(e) = &r.engine {
-        let _ = writeln!(s, "\nEngine\n  {e} (a conversation rule in src/rules/)");
+        let what = if super::TEMPLATE_ENGINES.contains(&e.as_str()) {
+            "run by `callcoach lint` on email and SMS templates"
+        } else {
+            "a conversation rule in src/rules/"
+        };
+        let _ = writeln!(s, "\nEngine\n  {e} ({what})");
     } else {
         let _ =
             writeln!(s, "\nPhrases\n  {} phrases and {} patterns in {}", r.phrases.len(), r.patterns.len(), r.origin);

@@ -16,7 +16,7 @@ use crate::context::judge;
 use crate::finding::{Category, Item, Kind, Severity};
 use crate::lexicon::{Lexicon, Negated, Rule, SIGNALS};
 use crate::matcher::{Hit, Scanner, Target};
-use crate::score::{score, Scorecard};
+use crate::score::{score_with, Scorecard, Weights};
 use crate::tokenize::{tokenize, TurnTokens};
 
 /// The profiles callcoach knows: `neutral` runs the rules both jurisdictions share.
@@ -168,6 +168,14 @@ pub struct Decision {
     pub outcome: String,
 }
 
+/// A pass over a finished analysis, run after the rules and before scoring: the configuration's disabled rules
+/// and allow lists ([`crate::config::Policy`]) and accepted-findings baselines ([`crate::baseline::Baseline`]).
+/// Keeping them out of the rules means a rule never has to know whether its output will be shown.
+pub trait PostPass: std::fmt::Debug + Send + Sync {
+    /// Drop or accept items of `analysis`; the score is computed afterwards.
+    fn apply(&self, call: &Call, analysis: &mut Analysis);
+}
+
 /// The analyzer: a lexicon compiled for every profile. Build once; `analyze` is `&self` and thread-safe.
 #[derive(Clone, Debug)]
 pub struct Analyzer {
@@ -175,6 +183,8 @@ pub struct Analyzer {
     scanner: Scanner,
     engines: HashMap<String, usize>,
     profile: Option<String>,
+    weights: Weights,
+    post: Vec<Arc<dyn PostPass>>,
 }
 
 impl Analyzer {
@@ -191,7 +201,26 @@ impl Analyzer {
         }
         let scanner = Scanner::new(&lex)?;
         let engines = lex.rules.iter().enumerate().filter_map(|(i, r)| r.engine.clone().map(|e| (e, i))).collect();
-        Ok(Analyzer { lex: Arc::new(lex), scanner, engines, profile: profile.map(str::to_owned) })
+        Ok(Analyzer {
+            lex: Arc::new(lex),
+            scanner,
+            engines,
+            profile: profile.map(str::to_owned),
+            weights: Weights::default(),
+            post: Vec::new(),
+        })
+    }
+
+    /// Score with these subscore weights instead of the rubric's defaults.
+    pub fn with_weights(mut self, weights: Weights) -> Analyzer {
+        self.weights = weights;
+        self
+    }
+
+    /// Run `pass` on every analysis, after the passes added before it and before scoring.
+    pub fn with_post_pass(mut self, pass: Arc<dyn PostPass>) -> Analyzer {
+        self.post.push(pass);
+        self
     }
 
     /// The built-in lexicons, compiled.
@@ -244,7 +273,10 @@ impl Analyzer {
                 }
             }
         }
-        out.score = score(&out, &self.lex);
+        for pass in &self.post {
+            pass.apply(call, &mut out);
+        }
+        out.score = score_with(&out, &self.lex, &self.weights);
         out
     }
 
