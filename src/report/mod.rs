@@ -1,6 +1,8 @@
 //! report: render an analysed call. Wire types of the contract live in [`schema`]; each output format is one
 //! module with one function. Reporters never decide anything: they print what the rules produced.
 
+pub mod html;
+pub mod md;
 pub mod schema;
 pub mod text;
 
@@ -20,6 +22,10 @@ pub enum Format {
     Json,
     /// One JSON object per call, one per line, in input order.
     Jsonl,
+    /// A self-contained HTML page per call (with `--out DIR`, one file per call and an `index.html`).
+    Html,
+    /// The report as Markdown, for tickets and chats.
+    Md,
 }
 
 /// Everything a reporter needs about one call.
