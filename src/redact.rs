@@ -53,6 +53,18 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 8] = [
+        Kind::Card,
+        Kind::Ssn,
+        Kind::Nino,
+        Kind::SortCode,
+        Kind::Account,
+        Kind::Email,
+        Kind::Phone,
+        Kind::Number,
+    ];
+
     /// The text that replaces a match, e.g. `[card]`.
     pub fn placeholder(self) -> &'static str {
         match self {

@@ -144,6 +144,7 @@ mark.credit{background:#e4f6e8;border-bottom:2px solid #1a7f37}
 .better{font-style:italic}
 .ack-yes{color:var(--good);font-weight:700}.ack-no{color:var(--poor);font-weight:700}
 .trace{font-size:.85rem;border-collapse:collapse}.trace td,.trace th{padding:2px 8px;border-bottom:1px solid var(--line);text-align:left}
+.redacted{font-family:ui-monospace,monospace;font-size:.85em;background:#e6e8eb;color:#24292f;border-radius:3px;padding:0 3px}
 .plus{color:var(--good)}.minus{color:var(--poor)}
 footer{color:var(--muted);font-size:.8rem;margin-top:30px;border-top:1px solid var(--line);padding-top:8px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -592,20 +593,28 @@ fn marked(text: &str, items: &[&Placed<'_>]) -> String {
             .max_by_key(|(i, p)| (rank(p.item), std::cmp::Reverse(*i)))
             .map(|(i, _)| i);
         match pieces.last_mut() {
-            Some(last) if last.2 == top => last.1 = e,
+            // Pieces showing the same item join, unless another item ends between them and needs its tag there.
+            Some(last)
+                if last.2 == top
+                    && !valid
+                        .iter()
+                        .any(|p| p.item.end == s && p.item.kind() != Kind::Credit) =>
+            {
+                last.1 = e
+            }
             _ => pieces.push((s, e, top)),
         }
     }
     let mut out = String::with_capacity(text.len() * 2);
     for (s, e, top) in pieces {
-        let seg = esc(&text[s..e]);
+        let seg = show_redactions(esc(&text[s..e]));
         let Some(ix) = top else {
             out.push_str(&seg);
             continue;
         };
         let pl = valid[ix];
         let i = pl.item;
-        let (class, title, tag) = match i.kind() {
+        let (class, title) = match i.kind() {
             Kind::Finding => (
                 format!("f cat-{} m-{}", i.category, sev_str(i.severity)),
                 format!(
@@ -615,17 +624,14 @@ fn marked(text: &str, items: &[&Placed<'_>]) -> String {
                     i.category,
                     i.message
                 ),
-                i.code.to_owned(),
             ),
             Kind::Cue => (
                 "cue".to_owned(),
                 format!("{} customer cue: {}", i.code, i.category),
-                "cue".to_owned(),
             ),
             Kind::Credit => (
                 "credit".to_owned(),
                 format!("{} credit: {}", i.code, i.category),
-                "\u{2713}".to_owned(),
             ),
         };
         let _ = write!(
@@ -633,12 +639,40 @@ fn marked(text: &str, items: &[&Placed<'_>]) -> String {
             "<mark class=\"{class}\" title=\"{}\">{seg}</mark>",
             esc(&title)
         );
-        if e == i.end && i.kind() != Kind::Credit {
+        // A tag after the last piece of every finding and cue ending here, also one a more serious item covers.
+        for p in valid
+            .iter()
+            .filter(|p| p.item.end == e && p.item.kind() != Kind::Credit)
+        {
+            let tag = if p.item.kind() == Kind::Cue {
+                "cue"
+            } else {
+                p.item.code
+            };
             let _ = write!(
                 out,
                 "<a class=\"tag\" href=\"#i-{}\">{}</a>",
-                pl.anchor,
-                esc(&tag)
+                p.anchor,
+                esc(tag)
+            );
+        }
+    }
+    out
+}
+
+/// Set redaction placeholders (`[card]`) apart from speech, so nobody reads them as words said on the call. The
+/// placeholders contain nothing that escaping changes, so they can be found in escaped text.
+fn show_redactions(escaped: String) -> String {
+    if !escaped.contains('[') {
+        return escaped;
+    }
+    let mut out = escaped;
+    for k in crate::redact::Kind::ALL {
+        let ph = k.placeholder();
+        if out.contains(ph) {
+            out = out.replace(
+                ph,
+                &format!("<span class=\"redacted\" title=\"redacted\">{ph}</span>"),
             );
         }
     }

@@ -36,6 +36,22 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// Transcript text for Markdown: escaped, with redaction placeholders set in code spans so they read as
+/// placeholders, not words (escaping turned `[card]` into `\[card\]`).
+fn text(s: &str) -> String {
+    let mut out = esc(s);
+    if out.contains("\\[") {
+        for k in crate::redact::Kind::ALL {
+            let ph = k.placeholder();
+            let escaped = format!("\\[{}\\]", &ph[1..ph.len() - 1]);
+            if out.contains(&escaped) {
+                out = out.replace(&escaped, &format!("`{ph}`"));
+            }
+        }
+    }
+    out
+}
+
 fn sev(s: Option<Severity>) -> String {
     format!(
         "{} {}",
@@ -209,11 +225,11 @@ fn transcript(p: &mut String, r: &Report<'_>) {
                 let _ = write!(body, " `{}`", f.code);
                 continue;
             }
-            body.push_str(&esc(&t.text[at..f.start]));
-            let _ = write!(body, "**{}** `{}`", esc(&t.text[f.start..f.end]), f.code);
+            body.push_str(&text(&t.text[at..f.start]));
+            let _ = write!(body, "**{}** `{}`", text(&t.text[f.start..f.end]), f.code);
             at = f.end;
         }
-        body.push_str(&esc(&t.text[at.min(t.text.len())..]));
+        body.push_str(&text(&t.text[at.min(t.text.len())..]));
         let when = t
             .start_ms
             .map(|m| format!(" {}", clock(m)))
@@ -244,5 +260,9 @@ mod tests {
             "\\*hi\\* &lt;b&gt;\\[x\\](y)&lt;/b&gt;"
         );
         assert_eq!(esc("a\nb|c"), "a b\\|c");
+        assert_eq!(
+            text("my card is [card], [x]"),
+            "my card is `[card]`, \\[x\\]"
+        );
     }
 }
