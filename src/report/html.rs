@@ -134,12 +134,12 @@ mark{color:inherit;border-radius:2px;padding:0 1px}
 mark.f{background:var(--bg);border-bottom:3px solid var(--c)}mark.m-critical,mark.m-high{border-bottom-width:4px;font-weight:600}mark.m-low,mark.m-info{border-bottom-style:dotted}
 mark.cue{background:#ecebff;border-bottom:2px dashed #4527a0}
 mark.credit{background:#e4f6e8;border-bottom:2px solid #1a7f37}
-.tag{font-size:.7rem;vertical-align:super;color:var(--muted);text-decoration:none;margin-left:1px}
+.tag{font-size:.7rem;vertical-align:super;color:var(--muted);text-decoration:none;margin-left:3px}
 .items{list-style:none;margin:4px 0 0;padding:0}
 .item{border:1px solid var(--line);border-left:6px solid var(--c,#888);border-radius:6px;padding:6px 10px;margin:6px 0;background:#fff;font-size:.92rem}
 .item p{margin:2px 0}
 .item.cue{border-left:6px dashed #4527a0}.item.credit{border-left-color:#1a7f37;background:#f6fff8;font-size:.85rem;padding:3px 10px}
-.good{white-space:normal}
+.gp{color:#1a7f37}
 .item.accepted{opacity:.7}
 .better{font-style:italic}
 .ack-yes{color:var(--good);font-weight:700}.ack-no{color:var(--poor);font-weight:700}
@@ -761,7 +761,7 @@ fn transcript(p: &mut String, r: &Report<'_>) {
                     first = false;
                     let _ = write!(
                         p,
-                        "<span class=\"good\" id=\"i-{}\" title=\"{}\">&#10003; <b>{}</b> {} <q>{}</q></span>",
+                        "<span class=\"gp\" id=\"i-{}\" title=\"{}\">&#10003; <b>{}</b> {} <q>{}</q></span>",
                         x.anchor,
                         esc(what),
                         i.code,
@@ -776,7 +776,7 @@ fn transcript(p: &mut String, r: &Report<'_>) {
                     first = false;
                     let _ = write!(
                         p,
-                        "<span class=\"good\">&#10003; <b>acknowledges</b> the {} cue at <a href=\"#i-c{ci}\">turn {}</a> <q>{}</q></span>",
+                        "<span class=\"gp\">&#10003; <b>acknowledges</b> the {} cue at <a href=\"#i-c{ci}\">turn {}</a> <q>{}</q></span>",
                         c.category,
                         c.turn,
                         esc(&c.text)
