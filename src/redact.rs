@@ -162,8 +162,9 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static SPOKEN_EMAIL_HINT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bat\b.*\bdot\b").expect("valid regex"));
+static SPOKEN_EMAIL_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)at(?-u:\b).*(?-u:\b)dot(?-u:\b)").expect("valid regex")
+});
 
 // "john dot smith at gmail dot com": a spoken address must end in a common top-level domain, so "I'm at home dot"
 // or "look at this dot" never match.
@@ -187,9 +188,13 @@ fn nino_ok(s: &str) -> bool {
 }
 
 // One unit of a digit run: a group of numerals or one spoken digit word.
+// ASCII word boundaries: they keep the fast regex engines in play on any text, and digit words are ASCII.
+// "double seven" and "triple oh" are how people read out repeated digits.
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[0-9]+|\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)[0-9]+|(?-u:\b)(?:(?:double|triple)[ -])?(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)(?-u:\b)",
+    )
+    .expect("valid regex")
 });
 
 /// A maximal run of digit groups and spoken digits joined by short separators.
@@ -218,8 +223,19 @@ impl Run {
     }
 }
 
+/// The digits a spoken unit stands for: "seven" is `7`, "double seven" `77`, "triple oh" `000`.
+fn spoken_digits(w: &str) -> Option<String> {
+    let w = w.to_ascii_lowercase();
+    let (times, word) = match w.split_once([' ', '-']) {
+        Some(("double", d)) => (2, d.to_owned()),
+        Some(("triple", d)) => (3, d.to_owned()),
+        _ => (1, w),
+    };
+    spoken_digit(&word).map(|c| std::iter::repeat_n(c, times).collect())
+}
+
 fn spoken_digit(w: &str) -> Option<char> {
-    Some(match w.to_ascii_lowercase().as_str() {
+    Some(match w {
         "zero" | "oh" | "o" => '0',
         "one" => '1',
         "two" => '2',
@@ -248,8 +264,8 @@ fn runs(text: &str) -> Vec<Run> {
     let mut cur: Option<Run> = None;
     for m in UNIT.find_iter(text) {
         let s = m.as_str();
-        let (digits, spoken) = match spoken_digit(s) {
-            Some(d) => (d.to_string(), true),
+        let (digits, spoken) = match spoken_digits(s) {
+            Some(d) => (d, true),
             None => (s.to_owned(), false),
         };
         // A numeral glued to letters ("A22", "1st", "2nd") is a label or an ordinal, not part of a number.
@@ -498,6 +514,28 @@ mod tests {
             r("four one 1 1 one one one one one one one one one one one one"),
             "[card]"
         );
+        assert_eq!(
+            r("it's oh seven double seven oh nine double oh one two three"),
+            "it's [phone]"
+        );
+        assert_eq!(r("a double-one triple-two"), "a double-one triple-two");
+    }
+
+    #[test]
+    fn redaction_is_idempotent_and_total() {
+        let samples = [
+            "card 4111 1111 1111 1111, ssn 123-45-6789, ni AB123456C, jo@x.io, (555) 123-4567",
+            "sort code 20-00-00 account 12345678 and four one one one one one one one one one one one one one one one",
+            "éé 4111111111111111 ü\u{0}\u{202e} ١٢٣٤٥٦٧٨٩ +",
+            "",
+            "+",
+            "(",
+            "o o o o o o o o o o",
+        ];
+        for s in samples {
+            let once = r(s);
+            assert_eq!(r(&once), once, "{s:?}");
+        }
     }
 
     #[test]

@@ -453,5 +453,11 @@ mod props {
             let page = String::from_utf8(buf).unwrap();
             prop_assert!(!page.contains("<script"));
         }
+
+        #[test]
+        fn redaction_is_idempotent(s in "([0-9]{1,5}|[ -.()+@]|one|oh|seven|double|at|dot|com|sort code|social|[a-zA-Z]{1,4}|\\PC){0,40}") {
+            let once = redact(&s).into_owned();
+            prop_assert_eq!(redact(&once).into_owned(), once);
+        }
     }
 }

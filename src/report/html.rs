@@ -932,8 +932,21 @@ pub struct Summary {
     pub findings: usize,
     /// Cues the agent did not acknowledge.
     pub missed_cues: usize,
-    /// The worst finding: severity, code and message.
-    pub worst: Option<(Option<Severity>, &'static str, String)>,
+    /// The worst finding, if any.
+    pub worst: Option<Worst>,
+}
+
+/// The worst finding of a call, as the index shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Worst {
+    /// Its severity.
+    pub severity: Option<Severity>,
+    /// Its rule code.
+    pub code: &'static str,
+    /// Its message.
+    pub message: String,
+    /// The turn it is on, for a link straight to it.
+    pub turn: usize,
 }
 
 impl Summary {
@@ -960,8 +973,12 @@ impl Summary {
                 .iter()
                 .filter(|c| c.acknowledged == Some(false))
                 .count(),
-            worst: worst_moment(&r.analysis.findings)
-                .map(|f| (f.severity, f.code, f.message.clone())),
+            worst: worst_moment(&r.analysis.findings).map(|f| Worst {
+                severity: f.severity,
+                code: f.code,
+                message: f.message.clone(),
+                turn: f.turn,
+            }),
         }
     }
 }
@@ -1068,15 +1085,18 @@ pub fn write_index(w: &mut dyn Write, calls: &[Summary]) -> io::Result<()> {
             "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"worst-f\">",
             c.findings, c.missed_cues
         );
-        if let Some((sev, code, msg)) = &c.worst {
+        if let Some(w) = &c.worst {
             let _ = write!(
                 p,
-                "<span class=\"sev sev-{}\">{} {}</span> {} {}",
-                sev_str(*sev),
-                severity_icon(*sev),
-                sev_str(*sev),
-                code,
-                esc(msg)
+                "<span class=\"sev sev-{}\">{} {}</span> <a href=\"{}#t-{}\">{} at turn {}</a> {}",
+                sev_str(w.severity),
+                severity_icon(w.severity),
+                sev_str(w.severity),
+                esc(&href(&c.file)),
+                w.turn,
+                w.code,
+                w.turn,
+                esc(&w.message)
             );
         }
         p.push_str("</td></tr>\n");
