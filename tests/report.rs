@@ -437,12 +437,19 @@ mod props {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
-        fn any_text_redacts_and_renders(texts in proptest::collection::vec("(\\PC|[0-9 @.<>&\"'-]){0,80}", 1..5)) {
+        fn any_text_redacts_and_renders(
+            texts in proptest::collection::vec(
+                ("(\\PC|[0-9 @.<>&\"'-]|take you to court|lost my job|sorry to hear){0,80}", any::<Option<u64>>(), any::<Option<u64>>()),
+                1..5,
+            ),
+        ) {
             let az = analyzer();
             let mut call = Call { id: "p".into(), ..Call::default() };
-            for (i, t) in texts.iter().enumerate() {
+            for (i, (t, start, end)) in texts.iter().enumerate() {
                 let role = if i % 2 == 0 { Role::Agent } else { Role::Customer };
-                call.turns.push(Turn::new(role.as_str(), role, t.clone()));
+                let mut turn = Turn::new(role.as_str(), role, t.clone());
+                (turn.start_ms, turn.end_ms) = (*start, *end);
+                call.turns.push(turn);
             }
             redact_call(&mut call);
             let a = az.analyze(&call);

@@ -221,13 +221,14 @@ fn page(p: &mut String, r: &Report<'_>) {
         .count();
     let _ = writeln!(
         p,
-        "<p class=\"meta\"><span><b>{counted}</b> finding{}</span><span><b>{}</b> customer cue{} ({missed} not acknowledged)</span><span><b>{}</b> credit{}</span><span>{} turns</span></p>",
+        "<p class=\"meta\"><span><b>{counted}</b> finding{}</span><span><b>{}</b> customer cue{} ({missed} not acknowledged)</span><span><b>{}</b> credit{}</span><span>{} turn{}</span></p>",
         plural(counted),
         a.cues.len(),
         plural(a.cues.len()),
         a.credits.len(),
         plural(a.credits.len()),
-        call.turns.len()
+        call.turns.len(),
+        plural(call.turns.len())
     );
     p.push_str("<div class=\"scores\">");
     subscore_chart(p, s);
@@ -413,8 +414,10 @@ fn time_at(r: &Report<'_>, turn: usize, byte: usize) -> Option<u64> {
     let t = r.call.turns.get(turn)?;
     let s = t.start_ms?;
     let e = t.end_ms.unwrap_or(s).max(s);
-    let len = t.text.len().max(1) as u64;
-    Some(s + (e - s) * (byte.min(t.text.len()) as u64) / len)
+    let len = t.text.len().max(1) as u128;
+    // u128: timings are untrusted, and (e - s) * byte must not overflow for any of them.
+    let off = u128::from(e - s) * byte.min(t.text.len()) as u128 / len;
+    Some(s.saturating_add(u64::try_from(off).unwrap_or(u64::MAX)))
 }
 
 fn timeline(p: &mut String, r: &Report<'_>) {
@@ -424,7 +427,10 @@ fn timeline(p: &mut String, r: &Report<'_>) {
     }
     const W: u64 = 1000;
     const X0: u64 = 70;
-    let x = |ms: u64| X0 + ms.min(total) * (W - X0 - 10) / total;
+    // Never overflows: the product is at most `total * 920`, computed in u128, and the result is under W.
+    let x = |ms: u64| {
+        X0 + (u128::from(ms.min(total)) * u128::from(W - X0 - 10) / u128::from(total)) as u64
+    };
     let a = r.analysis;
     p.push_str(
         "<section class=\"timeline\" aria-labelledby=\"tl-h\">\n<h2 id=\"tl-h\">Timeline</h2>\n\
@@ -1234,6 +1240,54 @@ mod tests {
         assert_eq!(clock(0), "0:00");
         assert_eq!(clock(61_500), "1:01");
         assert_eq!(clock(3_725_000), "1:02:05");
+    }
+
+    #[test]
+    fn extreme_timings_do_not_overflow() {
+        use crate::call::{Call, Role, Turn};
+        let mut t = Turn::new("agent", Role::Agent, "take you to court");
+        t.start_ms = Some(0);
+        t.end_ms = Some(u64::MAX);
+        let mut t2 = Turn::new("customer", Role::Customer, "x");
+        t2.start_ms = Some(u64::MAX);
+        t2.end_ms = Some(3);
+        let call = Call {
+            id: "t".into(),
+            turns: vec![t, t2],
+            ..Call::default()
+        };
+        let lex = crate::lexicon::Lexicon::default();
+        let item = Item {
+            code: "PR101",
+            category: Category::Pressure,
+            severity: Some(Severity::High),
+            turn: 0,
+            speaker: Role::Agent,
+            start: 9,
+            end: 17,
+            text: "to court".into(),
+            message: "m".into(),
+            acknowledged: None,
+            acknowledged_at: None,
+            note: None,
+            accepted: false,
+        };
+        let a = crate::rules::Analysis {
+            findings: vec![item],
+            ..Default::default()
+        };
+        let mut buf = Vec::new();
+        write(
+            &mut buf,
+            &Report {
+                call: &call,
+                analysis: &a,
+                lex: &lex,
+            },
+        )
+        .expect("renders");
+        let page = String::from_utf8(buf).expect("utf-8");
+        assert!(page.contains("Timeline") && page.contains(">to court</mark>"));
     }
 
     #[test]
