@@ -130,6 +130,7 @@ a{color:#0b57d0}
 .agent .bubble{background:var(--agent)}.customer .bubble{background:var(--cust)}.other .bubble{background:#fffbe6}
 .who{font-size:.8rem;color:var(--muted);margin:0 4px 2px}.who b{color:var(--ink)}
 .turn:target .bubble{outline:3px solid #0b57d0;outline-offset:2px}
+.flag{color:#fff;background:#b42318;border-radius:3px;padding:0 5px;font-weight:700}
 mark{color:inherit;border-radius:2px;padding:0 1px}
 mark.f{background:var(--bg);border-bottom:3px solid var(--c)}mark.m-critical,mark.m-high{border-bottom-width:4px;font-weight:600}mark.m-low,mark.m-info{border-bottom-style:dotted}
 mark.cue{background:#ecebff;border-bottom:2px dashed #4527a0}
@@ -687,6 +688,7 @@ fn show_redactions(escaped: String) -> String {
 
 fn transcript(p: &mut String, r: &Report<'_>) {
     let a = r.analysis;
+    let worst_turn = worst_moment(&a.findings).map(|f| f.turn);
     p.push_str("<section aria-labelledby=\"tr-h\">\n<h2 id=\"tr-h\">Transcript</h2>\n");
     p.push_str(
         "<p class=\"legend\" aria-label=\"Highlight colours\"><span class=\"chip cat-pressure\">pressure</span><span class=\"chip cat-abuse\">abuse</span>\
@@ -727,6 +729,9 @@ fn transcript(p: &mut String, r: &Report<'_>) {
         let _ = write!(p, " &middot; turn {ti}");
         if let Some(s) = t.start_ms {
             let _ = write!(p, " &middot; {}", clock(s));
+        }
+        if worst_turn == Some(ti) {
+            p.push_str(" <span class=\"flag\">&#9873; worst moment</span>");
         }
         p.push_str("</p>\n<div class=\"bubble\">");
         if t.text.trim().is_empty() {
@@ -992,7 +997,7 @@ impl Summary {
 const INDEX_STYLE: &str = r#"
 .wide{max-width:1280px}.scroll{overflow-x:auto}
 .calls{width:100%;border-collapse:collapse;font-size:.85rem}.calls td:first-child{word-break:break-word;min-width:12em;max-width:22em}
-.calls td.worst-f{min-width:18em}.calls abbr{text-decoration:none}.calls th,.calls td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:left;vertical-align:top}
+.calls td.worst-f{min-width:18em}.calls td.d{white-space:nowrap}.calls abbr{text-decoration:none}.calls th,.calls td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:left;vertical-align:top}
 .calls td.n{text-align:right;font-variant-numeric:tabular-nums}
 .calls th button{font:inherit;font-weight:700;border:1px solid var(--line);background:#f6f8fa;border-radius:4px;padding:1px 6px;cursor:pointer}
 .calls th[aria-sort=ascending] button::after{content:" \25B2"}.calls th[aria-sort=descending] button::after{content:" \25BC"}
@@ -1069,7 +1074,7 @@ pub fn write_index(w: &mut dyn Write, calls: &[Summary]) -> io::Result<()> {
         let _ = write!(
             p,
             "<tr data-order=\"{i}\" data-id=\"{}\" data-agent=\"{}\" data-date=\"{}\" data-score=\"{}\">\
-             <td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td>\
+             <td><a href=\"{}\">{}</a></td><td>{}</td><td class=\"d\">{}</td>\
              <td class=\"n {}\"><b>{}</b> <span class=\"sr\">{}</span></td>",
             esc(&c.id),
             esc(agent),
