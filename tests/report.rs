@@ -417,6 +417,21 @@ fn out_dir_writes_a_page_per_call_and_an_index() {
             && many.join("uk-pii-redaction.html").is_file()
     );
 
+    // Markdown to one file: every call, one after the other.
+    let md_file = d.join("calls.md");
+    let st = bin()
+        .args(["analyze", "--format", "md", "--out"])
+        .arg(&md_file)
+        .arg(dir().join("quiet.json"))
+        .arg(dir().join("pii.json"))
+        .status()
+        .expect("runs");
+    let text = std::fs::read_to_string(&md_file).expect("md file");
+    assert!(
+        st.success()
+            && text.matches("\n## Call ").count() + usize::from(text.starts_with("## Call ")) == 2
+    );
+
     // Several calls to standard output cannot make one page: say so and fail.
     let out = bin()
         .args(["analyze", "--format", "html"])

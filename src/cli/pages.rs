@@ -7,7 +7,8 @@
 //! asked for one.
 
 use std::collections::HashSet;
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use callcoach::report::{html, md, Format, Report};
@@ -23,6 +24,11 @@ enum Mode {
     },
     /// One file per call in this folder.
     Dir(PathBuf),
+    /// Markdown to one file, every call after the other; opened with the first call.
+    MdFile {
+        path: PathBuf,
+        file: Option<BufWriter<File>>,
+    },
 }
 
 /// Writes html and md reports, one call at a time.
@@ -46,6 +52,10 @@ impl Pages {
             None => Mode::Stdout,
             Some(p) if is_dir_target(p) => Mode::Dir(p.to_path_buf()),
             // Nothing is created until the first call is rendered, so a run with no calls leaves no file behind.
+            Some(p) if format == Format::Md => Mode::MdFile {
+                path: p.to_path_buf(),
+                file: None,
+            },
             Some(p) => Mode::Pending {
                 path: p.to_path_buf(),
                 first: None,
@@ -98,6 +108,7 @@ impl Pages {
             .map_err(|e| fail(&format!("cannot render the report: {e}")))?;
         self.written += 1;
         let name = self.file_name(&r.call.id);
+        // What the index keeps of the call (used for HTML only): a few strings and numbers, not the transcript.
         let summary = html::Summary::new(r, &name);
         match &mut self.mode {
             Mode::Stdout => {
@@ -108,20 +119,18 @@ impl Pages {
                 }
                 super::broken_pipe_ok(stdout.write_all(&page))?;
             }
-            Mode::Pending { path, first } => {
-                if self.format == Format::Md {
-                    // Markdown concatenates: append to the one file.
-                    let mut f = std::fs::OpenOptions::new()
-                        .create(true)
-                        .write(true)
-                        .append(self.written > 1)
-                        .truncate(self.written == 1)
-                        .open(&*path)
+            Mode::MdFile { path, file } => {
+                if file.is_none() {
+                    let f = File::create(&*path)
                         .map_err(|e| fail(&format!("cannot create {}: {e}", path.display())))?;
+                    *file = Some(BufWriter::new(f));
+                }
+                if let Some(f) = file {
                     f.write_all(&page)
                         .map_err(|e| fail(&format!("cannot write {}: {e}", path.display())))?;
-                    return Ok(());
                 }
+            }
+            Mode::Pending { path, first } => {
                 match first.take() {
                     None => *first = Some(Box::new((page, name, summary))),
                     Some(b) => {
@@ -142,7 +151,9 @@ impl Pages {
                     make_dir(dir)?;
                 }
                 write_file(&dir.join(&name), &page)?;
-                self.summaries.push(summary);
+                if self.format == Format::Html {
+                    self.summaries.push(summary);
+                }
             }
         }
         Ok(())
@@ -151,7 +162,13 @@ impl Pages {
     /// Finish: write a waiting single page, or the index of a folder of HTML pages.
     pub(crate) fn finish(self) -> Result<(), u8> {
         match self.mode {
-            Mode::Stdout => Ok(()),
+            Mode::Stdout | Mode::MdFile { file: None, .. } => Ok(()),
+            Mode::MdFile {
+                path,
+                file: Some(mut f),
+            } => f
+                .flush()
+                .map_err(|e| fail(&format!("cannot write {}: {e}", path.display()))),
             Mode::Pending { path, first } => match first {
                 Some(b) => write_file(&path, &b.0),
                 None => Ok(()),
