@@ -54,16 +54,8 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 8] = [
-        Kind::Card,
-        Kind::Ssn,
-        Kind::Nino,
-        Kind::SortCode,
-        Kind::Account,
-        Kind::Email,
-        Kind::Phone,
-        Kind::Number,
-    ];
+    pub const ALL: [Kind; 8] =
+        [Kind::Card, Kind::Ssn, Kind::Nino, Kind::SortCode, Kind::Account, Kind::Email, Kind::Phone, Kind::Number];
 
     /// The text that replaces a match, e.g. `[card]`.
     pub fn placeholder(self) -> &'static str {
@@ -124,25 +116,13 @@ pub fn find(text: &str) -> Vec<(usize, usize, Kind)> {
     // Cheap byte checks first: most turns hold no personal data, and each regex skipped is time saved.
     let digits = text.bytes().filter(u8::is_ascii_digit).count();
     if text.contains('@') {
-        spans.extend(
-            EMAIL
-                .find_iter(text)
-                .map(|m| (m.start(), m.end(), Kind::Email)),
-        );
+        spans.extend(EMAIL.find_iter(text).map(|m| (m.start(), m.end(), Kind::Email)));
     }
     if text.len() > 12 && contains_ignore_case(text, b"dot") && SPOKEN_EMAIL_HINT.is_match(text) {
-        spans.extend(
-            SPOKEN_EMAIL
-                .find_iter(text)
-                .map(|m| (m.start(), m.end(), Kind::Email)),
-        );
+        spans.extend(SPOKEN_EMAIL.find_iter(text).map(|m| (m.start(), m.end(), Kind::Email)));
     }
     if digits >= 6 {
-        spans.extend(
-            NINO.find_iter(text)
-                .filter(|m| nino_ok(m.as_str()))
-                .map(|m| (m.start(), m.end(), Kind::Nino)),
-        );
+        spans.extend(NINO.find_iter(text).filter(|m| nino_ok(m.as_str())).map(|m| (m.start(), m.end(), Kind::Nino)));
     }
     // Digit runs last: an email or NI number that contains digits is already claimed as a whole.
     let runs = runs(text);
@@ -160,19 +140,15 @@ pub fn find(text: &str) -> Vec<(usize, usize, Kind)> {
 
 /// Whether `text` contains the ASCII `needle` in any case.
 fn contains_ignore_case(text: &str, needle: &[u8]) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-        .expect("valid regex")
+    Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").expect("valid regex")
 });
 
-static SPOKEN_EMAIL_HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)at(?-u:\b).*(?-u:\b)dot(?-u:\b)").expect("valid regex")
-});
+static SPOKEN_EMAIL_HINT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)at(?-u:\b).*(?-u:\b)dot(?-u:\b)").expect("valid regex"));
 
 // "john dot smith at gmail dot com": a spoken address must end in a common top-level domain, so "I'm at home dot"
 // or "look at this dot" never match.
@@ -262,10 +238,7 @@ fn spoken_digit(w: &str) -> Option<char> {
 /// Whether the text between two units may join them into one number: a few spaces, dashes, dots, commas or
 /// parentheses, nothing else.
 fn joins(gap: &str) -> bool {
-    gap.len() <= 3
-        && gap
-            .bytes()
-            .all(|b| matches!(b, b' ' | b'-' | b'.' | b',' | b'(' | b')' | b'/'))
+    gap.len() <= 3 && gap.bytes().all(|b| matches!(b, b' ' | b'-' | b'.' | b',' | b'(' | b')' | b'/'))
 }
 
 fn runs(text: &str) -> Vec<Run> {
@@ -308,15 +281,8 @@ fn runs(text: &str) -> Vec<Run> {
             }
         }
         let (start, plus) = open_prefix(text, m.start());
-        cur = Some(Run {
-            start,
-            end: m.end(),
-            groups: vec![digits],
-            seps: Vec::new(),
-            spoken,
-            numerals: !spoken,
-            plus,
-        });
+        cur =
+            Some(Run { start, end: m.end(), groups: vec![digits], seps: Vec::new(), spoken, numerals: !spoken, plus });
     }
     if let Some(r) = cur {
         out.push(r);
@@ -378,8 +344,7 @@ fn sort_code_shape(r: &Run) -> bool {
 }
 
 fn account_shape(r: &Run) -> bool {
-    !r.spoken
-        && (r.groups.len() == 1 && (7..=8).contains(&r.groups[0].len()) || r.shape() == [4, 4])
+    !r.spoken && (r.groups.len() == 1 && (7..=8).contains(&r.groups[0].len()) || r.shape() == [4, 4])
 }
 
 fn classify(text: &str, runs: &[Run], spans: &mut Vec<(usize, usize, Kind)>) {
@@ -390,17 +355,10 @@ fn classify(text: &str, runs: &[Run], spans: &mut Vec<(usize, usize, Kind)>) {
             continue;
         }
         let near = |j: usize| -> bool {
-            let (a, b) = if j > i {
-                (r.end, runs[j].start)
-            } else {
-                (runs[j].end, r.start)
-            };
+            let (a, b) = if j > i { (r.end, runs[j].start) } else { (runs[j].end, r.start) };
             b.saturating_sub(a) <= 40 && account_shape(&runs[j])
         };
-        let partner = [i.wrapping_sub(1), i + 1]
-            .into_iter()
-            .filter(|&j| j < runs.len())
-            .find(|&j| near(j));
+        let partner = [i.wrapping_sub(1), i + 1].into_iter().filter(|&j| j < runs.len()).find(|&j| near(j));
         if let Some(j) = partner {
             spans.push((r.start, r.end, Kind::SortCode));
             spans.push((runs[j].start, runs[j].end, Kind::Account));
@@ -438,11 +396,7 @@ fn kind_of(text: &str, r: &Run) -> Option<Kind> {
         return Some(Kind::Card);
     }
     let ssn_named = || named_before(text, r.start, 40, &["social", "ssn", "s.s.n"]);
-    if !r.spoken
-        && shape == [3, 2, 4]
-        && r.seps.iter().all(|s| s == "-" || s == " ")
-        && ssn_ok(&digits)
-    {
+    if !r.spoken && shape == [3, 2, 4] && r.seps.iter().all(|s| s == "-" || s == " ") && ssn_ok(&digits) {
         return Some(Kind::Ssn);
     }
     if n == 9 && ssn_ok(&digits) && ssn_named() {
@@ -465,20 +419,13 @@ fn phone(r: &Run, digits: &str, shape: &[usize]) -> bool {
     if r.spoken {
         return (10..=11).contains(&n);
     }
-    let plain_seps = r
-        .seps
-        .iter()
-        .all(|s| matches!(s.as_str(), "-" | " " | "." | ") " | ")" | ")-" | " ("));
+    let plain_seps = r.seps.iter().all(|s| matches!(s.as_str(), "-" | " " | "." | ") " | ")" | ")-" | " ("));
     if !plain_seps {
         return false;
     }
     match n {
         // US: 555-123-4567, (555) 123-4567, 5551234567, 555 123 4567; UK: 020 7946 0958, 07700 900123.
-        10 => {
-            shape == [3, 3, 4]
-                || shape == [10]
-                || digits.starts_with('0') && shape.len() <= 3 && shape[0] >= 3
-        }
+        10 => shape == [3, 3, 4] || shape == [10] || digits.starts_with('0') && shape.len() <= 3 && shape[0] >= 3,
         // US with country code 1-555-123-4567; UK 11 digits starting 0 (07700 900123, 0161 496 0000).
         11 => {
             (digits.starts_with('1') && shape == [1, 3, 3, 4])
@@ -504,10 +451,7 @@ mod tests {
         assert_eq!(r("card is 4111-1111-1111-1111."), "card is [card].");
         assert_eq!(r("4111111111111111"), "[card]");
         // One digit off: not a card (and not anything else).
-        assert_eq!(
-            r("ref 4111 1111 1111 1112 ok"),
-            "ref 4111 1111 1111 1112 ok"
-        );
+        assert_eq!(r("ref 4111 1111 1111 1112 ok"), "ref 4111 1111 1111 1112 ok");
         assert_eq!(r("amex 3782 822463 10005"), "amex [card]");
     }
 
@@ -515,23 +459,11 @@ mod tests {
     fn spoken_digits() {
         let s = "it's four one one one one one one one one one one one one one one one";
         assert_eq!(r(s), "it's [card]");
-        assert_eq!(
-            r("call me on oh seven seven zero zero nine zero zero one two three"),
-            "call me on [phone]"
-        );
+        assert_eq!(r("call me on oh seven seven zero zero nine zero zero one two three"), "call me on [phone]");
         assert_eq!(r("one moment, two minutes"), "one moment, two minutes");
-        assert_eq!(
-            r("my social is one two three four five six seven eight nine"),
-            "my social is [ssn]"
-        );
-        assert_eq!(
-            r("four one 1 1 one one one one one one one one one one one one"),
-            "[card]"
-        );
-        assert_eq!(
-            r("it's oh seven double seven oh nine double oh one two three"),
-            "it's [phone]"
-        );
+        assert_eq!(r("my social is one two three four five six seven eight nine"), "my social is [ssn]");
+        assert_eq!(r("four one 1 1 one one one one one one one one one one one one"), "[card]");
+        assert_eq!(r("it's oh seven double seven oh nine double oh one two three"), "it's [phone]");
         assert_eq!(r("a double-one triple-two"), "a double-one triple-two");
     }
 
@@ -563,11 +495,7 @@ mod tests {
 
     #[test]
     fn nino() {
-        assert_eq!(
-            r("NI number QQ 12 34 56 C"),
-            "NI number QQ 12 34 56 C",
-            "QQ prefix: Q is never a first letter"
-        );
+        assert_eq!(r("NI number QQ 12 34 56 C"), "NI number QQ 12 34 56 C", "QQ prefix: Q is never a first letter");
         assert_eq!(r("it's AB123456C thanks"), "it's [nino] thanks");
         assert_eq!(r("it's jk 12 34 56 a"), "it's [nino]");
         assert_eq!(r("GB123456A"), "GB123456A");
@@ -575,33 +503,18 @@ mod tests {
 
     #[test]
     fn sort_code_pairs() {
-        assert_eq!(
-            r("sort code 20-00-00 account 12345678"),
-            "sort code [sort-code] account [acct]"
-        );
-        assert_eq!(
-            r("account 12345678 and sort code 20 00 00"),
-            "account [acct] and sort code [sort-code]"
-        );
+        assert_eq!(r("sort code 20-00-00 account 12345678"), "sort code [sort-code] account [acct]");
+        assert_eq!(r("account 12345678 and sort code 20 00 00"), "account [acct] and sort code [sort-code]");
         assert_eq!(r("12-34-56 12345678"), "[sort-code] [acct]");
-        assert_eq!(
-            r("the sort code is 40-11-62"),
-            "the sort code is [sort-code]"
-        );
+        assert_eq!(r("the sort code is 40-11-62"), "the sort code is [sort-code]");
         // A date is not a sort code.
         assert_eq!(r("on 12-03-26 we spoke"), "on 12-03-26 we spoke");
     }
 
     #[test]
     fn emails() {
-        assert_eq!(
-            r("mail jo.smith+x@example.co.uk, thanks"),
-            "mail [email], thanks"
-        );
-        assert_eq!(
-            r("it's jo dot smith at gmail dot com ok"),
-            "it's [email] ok"
-        );
+        assert_eq!(r("mail jo.smith+x@example.co.uk, thanks"), "mail [email], thanks");
+        assert_eq!(r("it's jo dot smith at gmail dot com ok"), "it's [email] ok");
         assert_eq!(r("look at this dot here"), "look at this dot here");
     }
 

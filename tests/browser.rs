@@ -9,12 +9,7 @@ use std::time::{Duration, Instant};
 
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    for name in [
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "google-chrome-stable",
-    ] {
+    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
         for dir in std::env::split_paths(&path) {
             let p = dir.join(name);
             if p.is_file() {
@@ -98,9 +93,7 @@ fn attribute_names(tag: &str) -> Vec<&str> {
         if rest.is_empty() {
             return names;
         }
-        let end = rest
-            .find(|c: char| c == '=' || c.is_whitespace())
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());
         names.push(&rest[..end]);
         rest = &rest[end..];
         if let Some(v) = rest.strip_prefix("=\"") {
@@ -113,22 +106,14 @@ fn attribute_names(tag: &str) -> Vec<&str> {
 
 #[test]
 fn attribute_names_skip_values() {
-    assert_eq!(
-        attribute_names("mark class=\"f\" title=\"said on a call onx=1\""),
-        ["class", "title"]
-    );
-    assert_eq!(
-        attribute_names("img src=x onerror=\"y\""),
-        ["src", "onerror"]
-    );
+    assert_eq!(attribute_names("mark class=\"f\" title=\"said on a call onx=1\""), ["class", "title"]);
+    assert_eq!(attribute_names("img src=x onerror=\"y\""), ["src", "onerror"]);
 }
 
 #[test]
 fn pages_render_safely_in_chromium() {
     let Some(chrome) = chromium() else {
-        println!(
-            "note: chromium not found; skipping the browser test (apt-get install -y chromium)"
-        );
+        println!("note: chromium not found; skipping the browser test (apt-get install -y chromium)");
         return;
     };
     let d = scratch("pages");
@@ -155,63 +140,30 @@ fn pages_render_safely_in_chromium() {
     // In the serialised DOM, text is escaped, so every `<` opens a real element: none may carry a handler.
     for tag in tags(&dom) {
         for a in attribute_names(tag) {
-            assert!(
-                !a.to_ascii_lowercase().starts_with("on"),
-                "event handler {a} in <{tag}>"
-            );
+            assert!(!a.to_ascii_lowercase().starts_with("on"), "event handler {a} in <{tag}>");
         }
     }
-    assert!(
-        !dom.contains("<title>pwned"),
-        "the title was changed by injected script"
-    );
-    assert!(
-        dom.contains("<title>x\"&gt;&lt;script&gt;document.title='pwned-id'&lt;/script&gt;"),
-        "title: {dom:.400}"
-    );
-    assert!(
-        dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;img src=x onerror=")
-    );
+    assert!(!dom.contains("<title>pwned"), "the title was changed by injected script");
+    assert!(dom.contains("<title>x\"&gt;&lt;script&gt;document.title='pwned-id'&lt;/script&gt;"), "title: {dom:.400}");
+    assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;img src=x onerror="));
     // The flagged text is there, highlighted, and the worst moment links to its turn.
     assert!(dom.contains(">People like you</mark>"));
     assert!(dom.contains("<a class=\"go\" href=\"#t-0\">"));
     assert!(dom.contains("id=\"t-0\""));
 
     // A timed call has its timeline; links in the SVG point at turns.
-    let dom = dump_dom(
-        &chrome,
-        &format!(
-            "file://{}",
-            out.join("us-timed-arrest-threat.html").display()
-        ),
-        &profile,
-    );
+    let dom = dump_dom(&chrome, &format!("file://{}", out.join("us-timed-arrest-threat.html").display()), &profile);
     assert!(dom.contains(">take you to court</mark>"));
     assert!(dom.contains("<svg viewBox=\"0 0 1000 112\""));
     assert!(dom.contains("<a href=\"#t-6\"><title>"));
 
     // The index: its script ran and sorted rows by score, descending, as the fragment asks.
-    let dom = dump_dom(
-        &chrome,
-        &format!("file://{}#sort=-score", out.join("index.html").display()),
-        &profile,
-    );
-    assert!(
-        dom.contains("aria-sort=\"descending\""),
-        "the sort script did not run"
-    );
-    let quiet = dom
-        .find("data-id=\"quiet-courteous-call\"")
-        .expect("quiet row");
-    let timed = dom
-        .find("data-id=\"us-timed-arrest-threat\"")
-        .expect("timed row");
+    let dom = dump_dom(&chrome, &format!("file://{}#sort=-score", out.join("index.html").display()), &profile);
+    assert!(dom.contains("aria-sort=\"descending\""), "the sort script did not run");
+    let quiet = dom.find("data-id=\"quiet-courteous-call\"").expect("quiet row");
+    let timed = dom.find("data-id=\"us-timed-arrest-threat\"").expect("timed row");
     assert!(quiet < timed, "rows are not sorted by score, highest first");
-    let dom = dump_dom(
-        &chrome,
-        &format!("file://{}#sort=agent", out.join("index.html").display()),
-        &profile,
-    );
+    let dom = dump_dom(&chrome, &format!("file://{}#sort=agent", out.join("index.html").display()), &profile);
     let a17 = dom.find("data-agent=\"A17\"").expect("A17 row");
     let a9 = dom.find("data-agent=\"A9").expect("A9 row");
     assert!(a17 < a9, "rows are not sorted by agent");

@@ -39,22 +39,10 @@ fn analysed(name: &str, az: &Analyzer) -> (Call, Analysis) {
     (call, a)
 }
 
-fn render(
-    name: &str,
-    az: &Analyzer,
-    f: fn(&mut dyn std::io::Write, &Report<'_>) -> std::io::Result<()>,
-) -> String {
+fn render(name: &str, az: &Analyzer, f: fn(&mut dyn std::io::Write, &Report<'_>) -> std::io::Result<()>) -> String {
     let (call, a) = analysed(name, az);
     let mut buf = Vec::new();
-    f(
-        &mut buf,
-        &Report {
-            call: &call,
-            analysis: &a,
-            lex: az.lexicon(),
-        },
-    )
-    .expect("renders");
+    f(&mut buf, &Report { call: &call, analysis: &a, lex: az.lexicon() }).expect("renders");
     String::from_utf8(buf).expect("utf-8")
 }
 
@@ -90,11 +78,7 @@ fn index_snapshot() {
         .iter()
         .map(|name| {
             let (call, a) = analysed(name, &az);
-            let r = Report {
-                call: &call,
-                analysis: &a,
-                lex: az.lexicon(),
-            };
+            let r = Report { call: &call, analysis: &a, lex: az.lexicon() };
             html::Summary::new(&r, &format!("{}.html", html::slug(&call.id)))
         })
         .collect();
@@ -117,10 +101,7 @@ fn tags(page: &str) -> Vec<(String, Vec<String>)> {
         }
         let end = rest.find('>').expect("every tag closes");
         let tag = &rest[..end];
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         let mut attrs = Vec::new();
         let mut a = &tag[name.len()..];
         loop {
@@ -128,10 +109,7 @@ fn tags(page: &str) -> Vec<(String, Vec<String>)> {
             if a.is_empty() {
                 break;
             }
-            let n: String = a
-                .chars()
-                .take_while(|c| *c != '=' && *c != ' ' && *c != '/')
-                .collect();
+            let n: String = a.chars().take_while(|c| *c != '=' && *c != ' ' && *c != '/').collect();
             a = &a[n.len()..];
             if let Some(v) = a.strip_prefix("=\"") {
                 let close = v.find('"').expect("quoted attribute closes");
@@ -146,10 +124,9 @@ fn tags(page: &str) -> Vec<(String, Vec<String>)> {
 }
 
 const TAGS: &[&str] = &[
-    "html", "head", "meta", "title", "style", "body", "main", "header", "footer", "section", "div",
-    "p", "span", "b", "i", "q", "a", "h1", "h2", "table", "thead", "tbody", "tr", "th", "td", "ol",
-    "ul", "li", "mark", "svg", "text", "rect", "line", "polygon", "circle", "desc", "code", "br",
-    "abbr", "button",
+    "html", "head", "meta", "title", "style", "body", "main", "header", "footer", "section", "div", "p", "span", "b",
+    "i", "q", "a", "h1", "h2", "table", "thead", "tbody", "tr", "th", "td", "ol", "ul", "li", "mark", "svg", "text",
+    "rect", "line", "polygon", "circle", "desc", "code", "br", "abbr", "button",
 ];
 
 #[test]
@@ -157,39 +134,20 @@ fn transcript_markup_is_escaped_everywhere() {
     let az = analyzer();
     for name in FIXTURES {
         let p = page(name, &az);
-        assert!(p.contains(&format!(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
-            html::CSP_PAGE
-        )));
+        assert!(p.contains(&format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">", html::CSP_PAGE)));
         for (tag, attrs) in tags(&p) {
-            assert!(
-                TAGS.contains(&tag.as_str()),
-                "{name}: unexpected <{tag}> element"
-            );
+            assert!(TAGS.contains(&tag.as_str()), "{name}: unexpected <{tag}> element");
             for a in attrs {
-                assert!(
-                    !a.to_ascii_lowercase().starts_with("on"),
-                    "{name}: event handler attribute {a} in <{tag}>"
-                );
-                assert!(
-                    a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
-                    "{name}: odd attribute {a:?}"
-                );
+                assert!(!a.to_ascii_lowercase().starts_with("on"), "{name}: event handler attribute {a} in <{tag}>");
+                assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "{name}: odd attribute {a:?}");
             }
         }
     }
     let p = page("injection", &az);
-    assert!(p.contains(
-        "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;&lt;img src=x onerror="
-    ));
-    assert!(p.contains(
-        "<title>x&quot;&gt;&lt;script&gt;document.title=&#39;pwned-id&#39;&lt;/script&gt;"
-    ));
+    assert!(p.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;&lt;img src=x onerror="));
+    assert!(p.contains("<title>x&quot;&gt;&lt;script&gt;document.title=&#39;pwned-id&#39;&lt;/script&gt;"));
     assert!(p.contains("A9&quot; onmouseover=&quot;alert(1)"));
-    assert!(
-        !p.to_ascii_lowercase().contains("<script"),
-        "a call page carries no script at all"
-    );
+    assert!(!p.to_ascii_lowercase().contains("<script"), "a call page carries no script at all");
 }
 
 #[test]
@@ -231,32 +189,18 @@ fn offsets_stay_right_after_redaction() {
         let (call, a) = analysed(name, &az);
         for i in a.findings.iter().chain(&a.cues).chain(&a.credits) {
             let t = &call.turns[i.turn].text;
-            assert_eq!(
-                &t[i.start..i.end],
-                i.text,
-                "{name}: {} at turn {}",
-                i.code,
-                i.turn
-            );
+            assert_eq!(&t[i.start..i.end], i.text, "{name}: {} at turn {}", i.code, i.turn);
         }
     }
     // A finding after a redacted phone number, and one after a redacted card number, in the same turn.
     let (call, a) = analysed("pii", &az);
     let t = &call.turns[2].text;
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.code == "PR101")
-        .expect("PR101 in pii");
+    let f = a.findings.iter().find(|f| f.code == "PR101").expect("PR101 in pii");
     assert_eq!((f.turn, &t[f.start..f.end]), (2, "take you to court"));
     assert!(t.find("[phone]").expect("phone redacted") < f.start);
     let (call, a) = analysed("timed", &az);
     let t = &call.turns[7].text;
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.turn == 7)
-        .expect("a finding at turn 7");
+    let f = a.findings.iter().find(|f| f.turn == 7).expect("a finding at turn 7");
     assert_eq!(&t[f.start..f.end], "freaking out");
     assert!(t.find("[card]").expect("card redacted") < f.start);
     // And the page highlights exactly that text.
@@ -267,30 +211,14 @@ fn offsets_stay_right_after_redaction() {
 fn redaction_placeholders() {
     let (mut call, _) = (read("pii"), ());
     redact_call(&mut call);
-    let all: String = call
-        .turns
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    for secret in [
-        "AB 12 34 56 C",
-        "20-00-00",
-        "12345678",
-        "0161 496 0000",
-        "jo.bloggs",
-        "gmail",
-        "seven seven zero",
-    ] {
+    let all: String = call.turns.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join("\n");
+    for secret in ["AB 12 34 56 C", "20-00-00", "12345678", "0161 496 0000", "jo.bloggs", "gmail", "seven seven zero"] {
         assert!(!all.contains(secret), "{secret} survived redaction");
     }
     for p in ["[nino]", "[sort-code]", "[acct]", "[phone]", "[email]"] {
         assert!(all.contains(p), "{p} missing");
     }
-    assert_eq!(
-        redact("no personal data here, 1,460 dollars"),
-        "no personal data here, 1,460 dollars"
-    );
+    assert_eq!(redact("no personal data here, 1,460 dollars"), "no personal data here, 1,460 dollars");
 }
 
 fn bin() -> Command {
@@ -314,21 +242,11 @@ fn redaction_applies_to_every_format_and_no_redact_turns_it_off() {
     let pii = dir().join("pii.json");
     for format in ["text", "json", "jsonl", "html", "md"] {
         let out = bin()
-            .args([
-                "analyze",
-                "--format",
-                format,
-                "--lexicons",
-                &fixture_lexicons(),
-            ])
+            .args(["analyze", "--format", format, "--lexicons", &fixture_lexicons()])
             .arg(&pii)
             .output()
             .expect("runs");
-        assert!(
-            out.status.success(),
-            "{format}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
         let s = String::from_utf8_lossy(&out.stdout);
         for secret in ["12345678", "0161 496 0000", "jo.bloggs", "AB 12 34 56 C"] {
             assert!(!s.contains(secret), "{format}: {secret} leaked");
@@ -338,11 +256,7 @@ fn redaction_applies_to_every_format_and_no_redact_turns_it_off() {
             assert!(s.contains("[phone]"), "{format}: placeholder missing");
         }
     }
-    let out = bin()
-        .args(["analyze", "--no-redact", "--format", "md"])
-        .arg(&pii)
-        .output()
-        .expect("runs");
+    let out = bin().args(["analyze", "--no-redact", "--format", "md"]).arg(&pii).output().expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("0161 496 0000"));
 }
 
@@ -351,23 +265,11 @@ fn out_dir_writes_a_page_per_call_and_an_index() {
     let d = scratch("dir");
     let out_arg = format!("{}/", d.join("pages").display());
     let out = bin()
-        .args([
-            "analyze",
-            "--format",
-            "html",
-            "--lexicons",
-            &fixture_lexicons(),
-            "--out",
-            &out_arg,
-        ])
+        .args(["analyze", "--format", "html", "--lexicons", &fixture_lexicons(), "--out", &out_arg])
         .arg(dir())
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let pages = d.join("pages");
     let index = std::fs::read_to_string(pages.join("index.html")).expect("index.html");
     for f in [
@@ -377,10 +279,7 @@ fn out_dir_writes_a_page_per_call_and_an_index() {
         "x-script-document-title-pwned-id-script.html",
     ] {
         assert!(pages.join(f).is_file(), "{f} missing");
-        assert!(
-            index.contains(&format!("href=\"{f}\"")),
-            "index does not link {f}"
-        );
+        assert!(index.contains(&format!("href=\"{f}\"")), "index does not link {f}");
     }
     assert!(index.contains("<h2 id=\"dist-h\">Score distribution</h2>"));
     assert!(
@@ -397,12 +296,7 @@ fn out_dir_writes_a_page_per_call_and_an_index() {
         .arg(dir().join("quiet.json"))
         .status()
         .expect("runs");
-    assert!(
-        st.success()
-            && std::fs::read_to_string(&one)
-                .expect("page")
-                .starts_with("<!DOCTYPE html>")
-    );
+    assert!(st.success() && std::fs::read_to_string(&one).expect("page").starts_with("<!DOCTYPE html>"));
     let many = d.join("many");
     let st = bin()
         .args(["analyze", "--format", "html", "--out"])
@@ -411,11 +305,7 @@ fn out_dir_writes_a_page_per_call_and_an_index() {
         .arg(dir().join("pii.json"))
         .status()
         .expect("runs");
-    assert!(
-        st.success()
-            && many.join("index.html").is_file()
-            && many.join("uk-pii-redaction.html").is_file()
-    );
+    assert!(st.success() && many.join("index.html").is_file() && many.join("uk-pii-redaction.html").is_file());
 
     // Markdown to one file: every call, one after the other.
     let md_file = d.join("calls.md");
@@ -427,10 +317,7 @@ fn out_dir_writes_a_page_per_call_and_an_index() {
         .status()
         .expect("runs");
     let text = std::fs::read_to_string(&md_file).expect("md file");
-    assert!(
-        st.success()
-            && text.matches("\n## Call ").count() + usize::from(text.starts_with("## Call ")) == 2
-    );
+    assert!(st.success() && text.matches("\n## Call ").count() + usize::from(text.starts_with("## Call ")) == 2);
 
     // Several calls to standard output cannot make one page: say so and fail.
     let out = bin()

@@ -18,17 +18,11 @@ enum Mode {
     /// No `--out`: write to standard output.
     Stdout,
     /// `--out FILE`: the first page waits here until we know whether a second call follows.
-    Pending {
-        path: PathBuf,
-        first: Option<Box<(Vec<u8>, String, html::Summary)>>,
-    },
+    Pending { path: PathBuf, first: Option<Box<(Vec<u8>, String, html::Summary)>> },
     /// One file per call in this folder.
     Dir(PathBuf),
     /// Markdown to one file, every call after the other; opened with the first call.
-    MdFile {
-        path: PathBuf,
-        file: Option<BufWriter<File>>,
-    },
+    MdFile { path: PathBuf, file: Option<BufWriter<File>> },
 }
 
 /// Writes html and md reports, one call at a time.
@@ -52,22 +46,10 @@ impl Pages {
             None => Mode::Stdout,
             Some(p) if is_dir_target(p) => Mode::Dir(p.to_path_buf()),
             // Nothing is created until the first call is rendered, so a run with no calls leaves no file behind.
-            Some(p) if format == Format::Md => Mode::MdFile {
-                path: p.to_path_buf(),
-                file: None,
-            },
-            Some(p) => Mode::Pending {
-                path: p.to_path_buf(),
-                first: None,
-            },
+            Some(p) if format == Format::Md => Mode::MdFile { path: p.to_path_buf(), file: None },
+            Some(p) => Mode::Pending { path: p.to_path_buf(), first: None },
         };
-        Pages {
-            format,
-            mode,
-            summaries: Vec::new(),
-            used: HashSet::new(),
-            written: 0,
-        }
+        Pages { format, mode, summaries: Vec::new(), used: HashSet::new(), written: 0 }
     }
 
     fn ext(&self) -> &'static str {
@@ -103,9 +85,7 @@ impl Pages {
     ///
     /// Returns the exit status to stop with on failure (the message is already printed).
     pub(crate) fn write(&mut self, r: &Report<'_>, stdout: &mut dyn Write) -> Result<(), u8> {
-        let page = self
-            .render(r)
-            .map_err(|e| fail(&format!("cannot render the report: {e}")))?;
+        let page = self.render(r).map_err(|e| fail(&format!("cannot render the report: {e}")))?;
         self.written += 1;
         let name = self.file_name(&r.call.id);
         // What the index keeps of the call (used for HTML only): a few strings and numbers, not the transcript.
@@ -113,21 +93,18 @@ impl Pages {
         match &mut self.mode {
             Mode::Stdout => {
                 if self.format == Format::Html && self.written > 1 {
-                    return Err(fail(
-                        "--format html writes one page per call; give --out DIR for several calls",
-                    ));
+                    return Err(fail("--format html writes one page per call; give --out DIR for several calls"));
                 }
                 super::broken_pipe_ok(stdout.write_all(&page))?;
             }
             Mode::MdFile { path, file } => {
                 if file.is_none() {
-                    let f = File::create(&*path)
-                        .map_err(|e| fail(&format!("cannot create {}: {e}", path.display())))?;
+                    let f =
+                        File::create(&*path).map_err(|e| fail(&format!("cannot create {}: {e}", path.display())))?;
                     *file = Some(BufWriter::new(f));
                 }
                 if let Some(f) = file {
-                    f.write_all(&page)
-                        .map_err(|e| fail(&format!("cannot write {}: {e}", path.display())))?;
+                    f.write_all(&page).map_err(|e| fail(&format!("cannot write {}: {e}", path.display())))?;
                 }
             }
             Mode::Pending { path, first } => {
@@ -163,12 +140,9 @@ impl Pages {
     pub(crate) fn finish(self) -> Result<(), u8> {
         match self.mode {
             Mode::Stdout | Mode::MdFile { file: None, .. } => Ok(()),
-            Mode::MdFile {
-                path,
-                file: Some(mut f),
-            } => f
-                .flush()
-                .map_err(|e| fail(&format!("cannot write {}: {e}", path.display()))),
+            Mode::MdFile { path, file: Some(mut f) } => {
+                f.flush().map_err(|e| fail(&format!("cannot write {}: {e}", path.display())))
+            }
             Mode::Pending { path, first } => match first {
                 Some(b) => write_file(&path, &b.0),
                 None => Ok(()),
@@ -191,10 +165,7 @@ impl Pages {
 
 /// `--out` names a folder: it is one already, or its name ends in a path separator.
 fn is_dir_target(p: &Path) -> bool {
-    p.is_dir()
-        || p.as_os_str()
-            .to_string_lossy()
-            .ends_with(['/', std::path::MAIN_SEPARATOR])
+    p.is_dir() || p.as_os_str().to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR])
 }
 
 fn fail(msg: &str) -> u8 {
@@ -203,8 +174,7 @@ fn fail(msg: &str) -> u8 {
 }
 
 fn make_dir(dir: &Path) -> Result<(), u8> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| fail(&format!("cannot create folder {}: {e}", dir.display())))
+    std::fs::create_dir_all(dir).map_err(|e| fail(&format!("cannot create folder {}: {e}", dir.display())))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), u8> {

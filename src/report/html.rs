@@ -25,8 +25,7 @@ use crate::score::Subscore;
 pub const CSP_PAGE: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 /// The index page's Content-Security-Policy: as [`CSP_PAGE`], plus the inline sorting script.
-pub const CSP_INDEX: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+pub const CSP_INDEX: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 /// Escape text for HTML text content and quoted attribute values alike.
 pub fn esc(s: &str) -> String {
@@ -48,10 +47,7 @@ pub fn esc(s: &str) -> String {
 
 /// The finding to look at first: the most severe counted finding, earliest on ties.
 pub fn worst_moment(findings: &[Item]) -> Option<&Item> {
-    findings
-        .iter()
-        .filter(|f| !f.accepted)
-        .max_by_key(|f| (f.severity, std::cmp::Reverse(f.turn)))
+    findings.iter().filter(|f| !f.accepted).max_by_key(|f| (f.severity, std::cmp::Reverse(f.turn)))
 }
 
 /// A shape for each severity, so severity never rests on colour alone.
@@ -177,15 +173,7 @@ fn head(w: &mut dyn Write, title: &str, csp: &str, extra_style: &str) -> io::Res
 pub fn write(w: &mut dyn Write, r: &Report<'_>) -> io::Result<()> {
     let mut p = String::with_capacity(16 * 1024);
     page(&mut p, r);
-    head(
-        w,
-        &format!(
-            "{} \u{2013} {}/100 \u{2013} callcoach",
-            r.call.id, r.analysis.score.overall
-        ),
-        CSP_PAGE,
-        "",
-    )?;
+    head(w, &format!("{} \u{2013} {}/100 \u{2013} callcoach", r.call.id, r.analysis.score.overall), CSP_PAGE, "")?;
     w.write_all(p.as_bytes())?;
     w.write_all(b"</html>\n")
 }
@@ -215,11 +203,7 @@ fn page(p: &mut String, r: &Report<'_>) {
     }
     p.push_str("</p>\n");
     let counted = a.findings.iter().filter(|f| !f.accepted).count();
-    let missed = a
-        .cues
-        .iter()
-        .filter(|c| c.acknowledged == Some(false))
-        .count();
+    let missed = a.cues.iter().filter(|c| c.acknowledged == Some(false)).count();
     let _ = writeln!(
         p,
         "<p class=\"meta\"><span><b>{counted}</b> finding{}</span><span><b>{}</b> customer cue{} ({missed} not acknowledged)</span><span><b>{}</b> credit{}</span><span>{} turn{}</span></p>",
@@ -266,19 +250,11 @@ fn plural(n: usize) -> &'static str {
 
 /// The call's length: the latest end (or start) time of any turn.
 fn duration(r: &Report<'_>) -> Option<u64> {
-    r.call
-        .turns
-        .iter()
-        .filter_map(|t| t.end_ms.or(t.start_ms))
-        .max()
-        .filter(|&m| m > 0)
+    r.call.turns.iter().filter_map(|t| t.end_ms.or(t.start_ms)).max().filter(|&m| m > 0)
 }
 
 fn subscore_chart(p: &mut String, s: &crate::score::Scorecard) {
-    let label: Vec<String> = Subscore::ALL
-        .iter()
-        .map(|k| format!("{} {}", k.as_str(), s.get(*k)))
-        .collect();
+    let label: Vec<String> = Subscore::ALL.iter().map(|k| format!("{} {}", k.as_str(), s.get(*k))).collect();
     let _ = write!(
         p,
         "<svg class=\"subs\" viewBox=\"0 0 340 132\" width=\"340\" height=\"132\" role=\"img\" aria-label=\"Subscores: {}\">",
@@ -311,10 +287,7 @@ fn worst_panel(p: &mut String, r: &Report<'_>) {
     match worst_moment(&r.analysis.findings) {
         Some(f) => {
             let t = r.call.turns.get(f.turn);
-            let when = t
-                .and_then(|t| t.start_ms)
-                .map(|ms| format!(" at {}", clock(ms)))
-                .unwrap_or_default();
+            let when = t.and_then(|t| t.start_ms).map(|ms| format!(" at {}", clock(ms))).unwrap_or_default();
             let _ = writeln!(
                 p,
                 "<section class=\"worst cat-{}\" aria-labelledby=\"worst-h\">\n<h2 id=\"worst-h\">Worst moment</h2>\n\
@@ -328,20 +301,11 @@ fn worst_panel(p: &mut String, r: &Report<'_>) {
                 esc(&f.message)
             );
             if !f.text.is_empty() {
-                let _ = writeln!(
-                    p,
-                    "<p>{} said: <q>{}</q></p>",
-                    speaker_word(f.speaker),
-                    esc(&f.text)
-                );
+                let _ = writeln!(p, "<p>{} said: <q>{}</q></p>", speaker_word(f.speaker), esc(&f.text));
             }
             if let Some(rule) = r.lex.rule(f.code) {
                 if !rule.tip.is_empty() {
-                    let _ = writeln!(
-                        p,
-                        "<p><span class=\"lbl\">Coaching tip:</span> {}</p>",
-                        esc(&rule.tip)
-                    );
+                    let _ = writeln!(p, "<p><span class=\"lbl\">Coaching tip:</span> {}</p>", esc(&rule.tip));
                 }
                 if !rule.better.is_empty() {
                     let _ = writeln!(
@@ -387,11 +351,7 @@ fn glance(p: &mut String, r: &Report<'_>) {
          <thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Turn</th><th scope=\"col\">Rule</th><th scope=\"col\">Category</th><th scope=\"col\">What happened</th></tr></thead>\n<tbody>\n",
     );
     for (i, f) in order {
-        let accepted = if f.accepted {
-            " <i>(accepted: not scored)</i>"
-        } else {
-            ""
-        };
+        let accepted = if f.accepted { " <i>(accepted: not scored)</i>" } else { "" };
         let _ = writeln!(
             p,
             "<tr><td><span class=\"sev sev-{}\">{} {}</span></td><td><a href=\"#t-{}\">{}</a></td><td><a href=\"#i-f{i}\">{}</a></td>\
@@ -429,9 +389,7 @@ fn timeline(p: &mut String, r: &Report<'_>) {
     const W: u64 = 1000;
     const X0: u64 = 70;
     // Never overflows: the product is at most `total * 920`, computed in u128, and the result is under W.
-    let x = |ms: u64| {
-        X0 + (u128::from(ms.min(total)) * u128::from(W - X0 - 10) / u128::from(total)) as u64
-    };
+    let x = |ms: u64| X0 + (u128::from(ms.min(total)) * u128::from(W - X0 - 10) / u128::from(total)) as u64;
     let a = r.analysis;
     p.push_str(
         "<section class=\"timeline\" aria-labelledby=\"tl-h\">\n<h2 id=\"tl-h\">Timeline</h2>\n\
@@ -448,11 +406,7 @@ fn timeline(p: &mut String, r: &Report<'_>) {
          <text x=\"0\" y=\"68\" font-size=\"12\" fill=\"#57606a\">findings</text>\
          <text x=\"0\" y=\"90\" font-size=\"12\" fill=\"#57606a\">cues/credits</text>",
     );
-    let _ = write!(
-        p,
-        "<line x1=\"{X0}\" y1=\"100\" x2=\"{}\" y2=\"100\" stroke=\"#d0d7de\"/>",
-        W - 10
-    );
+    let _ = write!(p, "<line x1=\"{X0}\" y1=\"100\" x2=\"{}\" y2=\"100\" stroke=\"#d0d7de\"/>", W - 10);
     for (ti, t) in r.call.turns.iter().enumerate() {
         let Some(s) = t.start_ms else { continue };
         let e = t.end_ms.unwrap_or(s).max(s);
@@ -479,9 +433,16 @@ fn timeline(p: &mut String, r: &Report<'_>) {
         let colour = cat_colour(f.category);
         let shape = match f.severity {
             Some(Severity::Critical) | Some(Severity::High) => {
-                format!("<polygon points=\"{},54 {},72 {},72\" fill=\"{colour}\" stroke=\"#1b1f24\" stroke-width=\"1\"/>", cx, cx - 9, cx + 9)
+                format!(
+                    "<polygon points=\"{},54 {},72 {},72\" fill=\"{colour}\" stroke=\"#1b1f24\" stroke-width=\"1\"/>",
+                    cx,
+                    cx - 9,
+                    cx + 9
+                )
             }
-            _ => format!("<circle cx=\"{cx}\" cy=\"64\" r=\"6\" fill=\"{colour}\" stroke=\"#1b1f24\" stroke-width=\"1\"/>"),
+            _ => format!(
+                "<circle cx=\"{cx}\" cy=\"64\" r=\"6\" fill=\"{colour}\" stroke=\"#1b1f24\" stroke-width=\"1\"/>"
+            ),
         };
         let _ = write!(
             p,
@@ -500,17 +461,10 @@ fn timeline(p: &mut String, r: &Report<'_>) {
         };
         let cx = x(ms);
         let shape = if c.kind() == Kind::Cue {
-            let fill = if c.acknowledged == Some(false) {
-                "#ffffff"
-            } else {
-                "#4527a0"
-            };
+            let fill = if c.acknowledged == Some(false) { "#ffffff" } else { "#4527a0" };
             format!("<rect x=\"{}\" y=\"80\" width=\"9\" height=\"9\" transform=\"rotate(45 {cx} 84)\" fill=\"{fill}\" stroke=\"#4527a0\" stroke-width=\"2\"/>", cx - 4)
         } else {
-            format!(
-                "<rect x=\"{}\" y=\"79\" width=\"4\" height=\"12\" fill=\"#1a7f37\"/>",
-                cx - 2
-            )
+            format!("<rect x=\"{}\" y=\"79\" width=\"4\" height=\"12\" fill=\"#1a7f37\"/>", cx - 2)
         };
         let what = match (c.kind(), c.acknowledged) {
             (Kind::Cue, Some(false)) => "cue, not acknowledged",
@@ -576,10 +530,7 @@ fn marked(text: &str, items: &[&Placed<'_>]) -> String {
         .copied()
         .filter(|p| {
             let i = p.item;
-            i.start < i.end
-                && i.end <= text.len()
-                && text.is_char_boundary(i.start)
-                && text.is_char_boundary(i.end)
+            i.start < i.end && i.end <= text.len() && text.is_char_boundary(i.start) && text.is_char_boundary(i.end)
         })
         .collect();
     let mut cuts: Vec<usize> = vec![0, text.len()];
@@ -601,12 +552,7 @@ fn marked(text: &str, items: &[&Placed<'_>]) -> String {
             .map(|(i, _)| i);
         match pieces.last_mut() {
             // Pieces showing the same item join, unless another item ends between them and needs its tag there.
-            Some(last)
-                if last.2 == top
-                    && !valid
-                        .iter()
-                        .any(|p| p.item.end == s && p.item.kind() != Kind::Credit) =>
-            {
+            Some(last) if last.2 == top && !valid.iter().any(|p| p.item.end == s && p.item.kind() != Kind::Credit) => {
                 last.1 = e
             }
             _ => pieces.push((s, e, top)),
@@ -624,44 +570,16 @@ fn marked(text: &str, items: &[&Placed<'_>]) -> String {
         let (class, title) = match i.kind() {
             Kind::Finding => (
                 format!("f cat-{} m-{}", i.category, sev_str(i.severity)),
-                format!(
-                    "{} {} {}: {}",
-                    i.code,
-                    sev_str(i.severity),
-                    i.category,
-                    i.message
-                ),
+                format!("{} {} {}: {}", i.code, sev_str(i.severity), i.category, i.message),
             ),
-            Kind::Cue => (
-                "cue".to_owned(),
-                format!("{} customer cue: {}", i.code, i.category),
-            ),
-            Kind::Credit => (
-                "credit".to_owned(),
-                format!("{} credit: {}", i.code, i.category),
-            ),
+            Kind::Cue => ("cue".to_owned(), format!("{} customer cue: {}", i.code, i.category)),
+            Kind::Credit => ("credit".to_owned(), format!("{} credit: {}", i.code, i.category)),
         };
-        let _ = write!(
-            out,
-            "<mark class=\"{class}\" title=\"{}\">{seg}</mark>",
-            esc(&title)
-        );
+        let _ = write!(out, "<mark class=\"{class}\" title=\"{}\">{seg}</mark>", esc(&title));
         // A tag after the last piece of every finding and cue ending here, also one a more serious item covers.
-        for p in valid
-            .iter()
-            .filter(|p| p.item.end == e && p.item.kind() != Kind::Credit)
-        {
-            let tag = if p.item.kind() == Kind::Cue {
-                "cue"
-            } else {
-                p.item.code
-            };
-            let _ = write!(
-                out,
-                "<a class=\"tag\" href=\"#i-{}\">{}</a>",
-                p.anchor,
-                esc(tag)
-            );
+        for p in valid.iter().filter(|p| p.item.end == e && p.item.kind() != Kind::Credit) {
+            let tag = if p.item.kind() == Kind::Cue { "cue" } else { p.item.code };
+            let _ = write!(out, "<a class=\"tag\" href=\"#i-{}\">{}</a>", p.anchor, esc(tag));
         }
     }
     out
@@ -677,10 +595,7 @@ fn show_redactions(escaped: String) -> String {
     for k in crate::redact::Kind::ALL {
         let ph = k.placeholder();
         if out.contains(ph) {
-            out = out.replace(
-                ph,
-                &format!("<span class=\"redacted\" title=\"redacted\">{ph}</span>"),
-            );
+            out = out.replace(ph, &format!("<span class=\"redacted\" title=\"redacted\">{ph}</span>"));
         }
     }
     out
@@ -701,28 +616,15 @@ fn transcript(p: &mut String, r: &Report<'_>) {
         .findings
         .iter()
         .enumerate()
-        .map(|(i, it)| Placed {
-            item: it,
-            anchor: format!("f{i}"),
-        })
-        .chain(a.cues.iter().enumerate().map(|(i, it)| Placed {
-            item: it,
-            anchor: format!("c{i}"),
-        }))
-        .chain(a.credits.iter().enumerate().map(|(i, it)| Placed {
-            item: it,
-            anchor: format!("g{i}"),
-        }))
+        .map(|(i, it)| Placed { item: it, anchor: format!("f{i}") })
+        .chain(a.cues.iter().enumerate().map(|(i, it)| Placed { item: it, anchor: format!("c{i}") }))
+        .chain(a.credits.iter().enumerate().map(|(i, it)| Placed { item: it, anchor: format!("g{i}") }))
         .collect();
     p.push_str("<ol class=\"transcript\" start=\"0\">\n");
     for (ti, t) in r.call.turns.iter().enumerate() {
         let here: Vec<&Placed<'_>> = placed.iter().filter(|x| x.item.turn == ti).collect();
         let role = t.role.as_str();
-        let _ = write!(
-            p,
-            "<li class=\"turn {role}\" id=\"t-{ti}\">\n<p class=\"who\"><b>{}</b>",
-            role_title(t.role)
-        );
+        let _ = write!(p, "<li class=\"turn {role}\" id=\"t-{ti}\">\n<p class=\"who\"><b>{}</b>", role_title(t.role));
         if !t.speaker.eq_ignore_ascii_case(role) {
             let _ = write!(p, " ({})", esc(&t.speaker));
         }
@@ -741,12 +643,8 @@ fn transcript(p: &mut String, r: &Report<'_>) {
         }
         p.push_str("</div>\n");
         // Cues this agent turn acknowledged, so the trainer sees the answer as well as the question.
-        let acks: Vec<(usize, &Item)> = a
-            .cues
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.acknowledged_at == Some(ti) && c.turn != ti)
-            .collect();
+        let acks: Vec<(usize, &Item)> =
+            a.cues.iter().enumerate().filter(|(_, c)| c.acknowledged_at == Some(ti) && c.turn != ti).collect();
         if !here.is_empty() || !acks.is_empty() {
             p.push_str("<ul class=\"items\">\n");
             let mut sorted = here.clone();
@@ -756,10 +654,7 @@ fn transcript(p: &mut String, r: &Report<'_>) {
             }
             // Credits and acknowledgements on one compact line: good practice should be seen, not crowd out the
             // findings.
-            let credits: Vec<&&Placed<'_>> = sorted
-                .iter()
-                .filter(|x| x.item.kind() == Kind::Credit)
-                .collect();
+            let credits: Vec<&&Placed<'_>> = sorted.iter().filter(|x| x.item.kind() == Kind::Credit).collect();
             if !credits.is_empty() || !acks.is_empty() {
                 p.push_str("<li class=\"item credit\"><p>");
                 let mut first = true;
@@ -831,19 +726,11 @@ fn item_card(p: &mut String, r: &Report<'_>, x: &Placed<'_>) {
                 if i.accepted { " <i>(accepted: not scored)</i>" } else { "" }
             );
             if !i.text.is_empty() {
-                let _ = writeln!(
-                    p,
-                    "<p><span class=\"lbl\">Said:</span> <q>{}</q></p>",
-                    esc(&i.text)
-                );
+                let _ = writeln!(p, "<p><span class=\"lbl\">Said:</span> <q>{}</q></p>", esc(&i.text));
             }
             if let Some(rule) = rule {
                 if !rule.tip.is_empty() {
-                    let _ = writeln!(
-                        p,
-                        "<p><span class=\"lbl\">Coaching tip:</span> {}</p>",
-                        esc(&rule.tip)
-                    );
+                    let _ = writeln!(p, "<p><span class=\"lbl\">Coaching tip:</span> {}</p>", esc(&rule.tip));
                 }
                 if !rule.better.is_empty() {
                     let _ = writeln!(
@@ -870,12 +757,8 @@ fn item_card(p: &mut String, r: &Report<'_>, x: &Placed<'_>) {
                 (Some(true), Some(t)) => {
                     format!("<span class=\"ack-yes\">&#10003; Acknowledged</span> at <a href=\"#t-{t}\">turn {t}</a>")
                 }
-                (Some(true), None) => {
-                    "<span class=\"ack-yes\">&#10003; Acknowledged</span>".to_owned()
-                }
-                (Some(false), _) => {
-                    "<span class=\"ack-no\">&#10007; Not acknowledged</span>".to_owned()
-                }
+                (Some(true), None) => "<span class=\"ack-yes\">&#10003; Acknowledged</span>".to_owned(),
+                (Some(false), _) => "<span class=\"ack-no\">&#10007; Not acknowledged</span>".to_owned(),
                 (None, _) => String::new(),
             };
             let _ = writeln!(
@@ -969,21 +852,9 @@ impl Summary {
             file: file.to_owned(),
             agent: r.call.agent_id.clone(),
             started_at: r.call.started_at.clone(),
-            scores: [
-                s.overall,
-                s.respect,
-                s.honesty,
-                s.empathy,
-                s.collaboration,
-                s.compliance,
-            ],
+            scores: [s.overall, s.respect, s.honesty, s.empathy, s.collaboration, s.compliance],
             findings: r.analysis.findings.iter().filter(|f| !f.accepted).count(),
-            missed_cues: r
-                .analysis
-                .cues
-                .iter()
-                .filter(|c| c.acknowledged == Some(false))
-                .count(),
+            missed_cues: r.analysis.cues.iter().filter(|c| c.acknowledged == Some(false)).count(),
             worst: worst_moment(&r.analysis.findings).map(|f| Worst {
                 severity: f.severity,
                 code: f.code,
@@ -1032,11 +903,7 @@ pub fn write_index(w: &mut dyn Write, calls: &[Summary]) -> io::Result<()> {
     let mut p = String::with_capacity(4096 + calls.len() * 512);
     p.push_str("<body>\n<main class=\"wide\">\n<h1>Call reports</h1>\n");
     let n = calls.len();
-    let mean = if n == 0 {
-        0
-    } else {
-        calls.iter().map(|c| i64::from(c.scores[0])).sum::<i64>() / n as i64
-    };
+    let mean = if n == 0 { 0 } else { calls.iter().map(|c| i64::from(c.scores[0])).sum::<i64>() / n as i64 };
     let poor = calls.iter().filter(|c| c.scores[0] < 60).count();
     let _ = writeln!(
         p,
@@ -1061,11 +928,7 @@ pub fn write_index(w: &mut dyn Write, calls: &[Summary]) -> io::Result<()> {
             Subscore::Collaboration => "collab.",
             Subscore::Compliance => "compl.",
         };
-        let _ = write!(
-            p,
-            "<th scope=\"col\"><abbr title=\"{}\">{short}</abbr></th>",
-            k.as_str()
-        );
+        let _ = write!(p, "<th scope=\"col\"><abbr title=\"{}\">{short}</abbr></th>", k.as_str());
     }
     p.push_str("<th scope=\"col\">Findings</th><th scope=\"col\"><abbr title=\"customer cues not acknowledged\">Missed cues</abbr></th><th scope=\"col\">Worst finding</th></tr></thead>\n<tbody>\n");
     for (i, c) in calls.iter().enumerate() {
@@ -1166,10 +1029,7 @@ fn histogram(p: &mut String, calls: &[Summary]) {
          <svg viewBox=\"0 0 640 200\" role=\"img\" aria-label=\"Calls per score band: {}\">",
         desc.join(", ")
     );
-    let _ = write!(
-        p,
-        "<line x1=\"30\" y1=\"170\" x2=\"630\" y2=\"170\" stroke=\"#8c959f\"/>"
-    );
+    let _ = write!(p, "<line x1=\"30\" y1=\"170\" x2=\"630\" y2=\"170\" stroke=\"#8c959f\"/>");
     for (i, n) in bins.iter().enumerate() {
         let h = n * 140 / max;
         let x = 34 + i * 60;
@@ -1256,11 +1116,7 @@ mod tests {
         let mut t2 = Turn::new("customer", Role::Customer, "x");
         t2.start_ms = Some(u64::MAX);
         t2.end_ms = Some(3);
-        let call = Call {
-            id: "t".into(),
-            turns: vec![t, t2],
-            ..Call::default()
-        };
+        let call = Call { id: "t".into(), turns: vec![t, t2], ..Call::default() };
         let lex = crate::lexicon::Lexicon::default();
         let item = Item {
             code: "PR101",
@@ -1277,20 +1133,9 @@ mod tests {
             note: None,
             accepted: false,
         };
-        let a = crate::rules::Analysis {
-            findings: vec![item],
-            ..Default::default()
-        };
+        let a = crate::rules::Analysis { findings: vec![item], ..Default::default() };
         let mut buf = Vec::new();
-        write(
-            &mut buf,
-            &Report {
-                call: &call,
-                analysis: &a,
-                lex: &lex,
-            },
-        )
-        .expect("renders");
+        write(&mut buf, &Report { call: &call, analysis: &a, lex: &lex }).expect("renders");
         let page = String::from_utf8(buf).expect("utf-8");
         assert!(page.contains("Timeline") && page.contains(">to court</mark>"));
     }

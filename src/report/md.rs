@@ -53,11 +53,7 @@ fn text(s: &str) -> String {
 }
 
 fn sev(s: Option<Severity>) -> String {
-    format!(
-        "{} {}",
-        severity_icon(s),
-        s.map(Severity::as_str).unwrap_or("info")
-    )
+    format!("{} {}", severity_icon(s), s.map(Severity::as_str).unwrap_or("info"))
 }
 
 /// Write one call's Markdown report.
@@ -88,7 +84,9 @@ fn render(p: &mut String, r: &Report<'_>) {
     }
     meta.push(format!("{} turns", call.turns.len()));
     let _ = writeln!(p, "{}\n", meta.join(" \u{b7} "));
-    p.push_str("| overall | respect | honesty | empathy | collaboration | compliance |\n|---:|---:|---:|---:|---:|---:|\n");
+    p.push_str(
+        "| overall | respect | honesty | empathy | collaboration | compliance |\n|---:|---:|---:|---:|---:|---:|\n",
+    );
     let _ = write!(p, "| **{}** ", s.overall);
     for k in Subscore::ALL {
         let _ = write!(p, "| {} ", s.get(k));
@@ -96,12 +94,8 @@ fn render(p: &mut String, r: &Report<'_>) {
     p.push_str("|\n\n");
     match worst_moment(&a.findings) {
         Some(f) => {
-            let when = call
-                .turns
-                .get(f.turn)
-                .and_then(|t| t.start_ms)
-                .map(|m| format!(", {}", clock(m)))
-                .unwrap_or_default();
+            let when =
+                call.turns.get(f.turn).and_then(|t| t.start_ms).map(|m| format!(", {}", clock(m))).unwrap_or_default();
             let _ = writeln!(
                 p,
                 "> **Worst moment** (turn {}{when}): {} `{}` {}: {}",
@@ -128,35 +122,21 @@ fn render(p: &mut String, r: &Report<'_>) {
                 (Some(false), _) => "\u{2717} **not acknowledged**".to_owned(),
                 (None, _) => String::new(),
             };
-            let _ = writeln!(
-                p,
-                "- turn {}: `{}` {} \u{201c}{}\u{201d} {ack}",
-                c.turn,
-                c.code,
-                c.category,
-                esc(&c.text)
-            );
+            let _ =
+                writeln!(p, "- turn {}: `{}` {} \u{201c}{}\u{201d} {ack}", c.turn, c.code, c.category, esc(&c.text));
         }
         p.push('\n');
     }
     if !a.credits.is_empty() {
         let _ = writeln!(p, "### Credits ({})\n", a.credits.len());
         for c in &a.credits {
-            let _ = writeln!(
-                p,
-                "- turn {}: \u{2713} `{}` {} \u{201c}{}\u{201d}",
-                c.turn,
-                c.code,
-                c.category,
-                esc(&c.text)
-            );
+            let _ =
+                writeln!(p, "- turn {}: \u{2713} `{}` {} \u{201c}{}\u{201d}", c.turn, c.code, c.category, esc(&c.text));
         }
         p.push('\n');
     }
     transcript(p, r);
-    p.push_str(
-        "_Flags are coaching prompts for review with the agent, never legal verdicts._\n\n---\n\n",
-    );
+    p.push_str("_Flags are coaching prompts for review with the agent, never legal verdicts._\n\n---\n\n");
 }
 
 fn findings(p: &mut String, r: &Report<'_>) {
@@ -168,11 +148,7 @@ fn findings(p: &mut String, r: &Report<'_>) {
     order.sort_by_key(|f| (f.accepted, std::cmp::Reverse(f.severity), f.turn));
     let _ = writeln!(p, "### Findings ({})\n", a.findings.len());
     for f in order {
-        let accepted = if f.accepted {
-            " _(accepted: not scored)_"
-        } else {
-            ""
-        };
+        let accepted = if f.accepted { " _(accepted: not scored)_" } else { "" };
         let _ = writeln!(
             p,
             "- **{}** `{}` {}, turn {}: {}{accepted}",
@@ -230,22 +206,14 @@ fn transcript(p: &mut String, r: &Report<'_>) {
             at = f.end;
         }
         body.push_str(&text(&t.text[at.min(t.text.len())..]));
-        let when = t
-            .start_ms
-            .map(|m| format!(" {}", clock(m)))
-            .unwrap_or_default();
+        let when = t.start_ms.map(|m| format!(" {}", clock(m))).unwrap_or_default();
         let speaker = if t.speaker.eq_ignore_ascii_case(t.role.as_str()) {
             String::new()
         } else {
             format!(" ({})", esc(&t.speaker))
         };
         let flag = if spans.is_empty() { "" } else { " \u{26a0}" };
-        let _ = writeln!(
-            p,
-            "**[{ti}] {}**{speaker}{when}{flag}: {}\n",
-            t.role,
-            body.trim()
-        );
+        let _ = writeln!(p, "**[{ti}] {}**{speaker}{when}{flag}: {}\n", t.role, body.trim());
     }
 }
 
@@ -255,14 +223,8 @@ mod tests {
 
     #[test]
     fn escapes_markdown_and_html() {
-        assert_eq!(
-            esc("*hi* <b>[x](y)</b>"),
-            "\\*hi\\* &lt;b&gt;\\[x\\](y)&lt;/b&gt;"
-        );
+        assert_eq!(esc("*hi* <b>[x](y)</b>"), "\\*hi\\* &lt;b&gt;\\[x\\](y)&lt;/b&gt;");
         assert_eq!(esc("a\nb|c"), "a b\\|c");
-        assert_eq!(
-            text("my card is [card], [x]"),
-            "my card is `[card]`, \\[x\\]"
-        );
+        assert_eq!(text("my card is [card], [x]"), "my card is `[card]`, \\[x\\]");
     }
 }
