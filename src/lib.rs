@@ -8,6 +8,8 @@
 //! ```
 //!
 //! - [`input`] reads native JSON, JSONL and other transcript formats into [`call::Call`]s.
+//! - [`redact`] replaces personal data in turn texts with placeholders right after reading (on by default), so
+//!   every later offset points into the redacted text.
 //! - [`tokenize`] splits each turn into normalised words with byte offsets.
 //! - [`matcher`] finds every lexicon phrase on word boundaries with one Aho-Corasick automaton per profile.
 //! - [`context`] decides whether a hit is negated, reported, a question, quoted or hedged.
@@ -41,6 +43,7 @@ pub mod finding;
 pub mod input;
 pub mod lexicon;
 pub mod matcher;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod score;
