@@ -14,6 +14,7 @@
 //! - [`rules`] turns hits into findings, cues and credits, then runs the conversation rules.
 //! - [`score`] computes the 0-100 scorecard, each point traced to an item.
 //! - [`report`] renders the result; [`batch`] runs many calls in parallel in input order.
+//! - [`live`] coaches a call while it happens, one turn at a time.
 //!
 //! ```
 //! use callcoach::call::{Call, Role, Turn};
@@ -35,6 +36,7 @@ pub mod context;
 pub mod finding;
 pub mod input;
 pub mod lexicon;
+pub mod live;
 pub mod matcher;
 pub mod report;
 pub mod rules;
