@@ -3,6 +3,7 @@
 
 mod analyze;
 mod catalog;
+mod check;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +45,8 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         lexicons: Option<PathBuf>,
     },
+    /// One call from the agent's side, on one screen: the score, what went well, what to work on.
+    Check(check::CheckArgs),
     /// Work with lexicon files.
     Lexicons {
         #[command(subcommand)]
@@ -111,6 +114,7 @@ pub fn main() -> ExitCode {
         Cmd::Rules { format, lexicons } => catalog::rules(format, lexicons.as_deref()),
         Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
         Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
+        Cmd::Check(a) => check::run(&a),
     };
     ExitCode::from(code)
 }
