@@ -4,6 +4,7 @@
 mod analyze;
 mod catalog;
 mod check;
+mod live;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +48,8 @@ enum Cmd {
     },
     /// One call from the agent's side, on one screen: the score, what went well, what to work on.
     Check(check::CheckArgs),
+    /// Coach a call as it happens: read turns from standard input, print an alert the moment one is due.
+    Live(live::LiveArgs),
     /// Work with lexicon files.
     Lexicons {
         #[command(subcommand)]
@@ -115,6 +118,7 @@ pub fn main() -> ExitCode {
         Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
         Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
         Cmd::Check(a) => check::run(&a),
+        Cmd::Live(a) => live::run(&a),
     };
     ExitCode::from(code)
 }
