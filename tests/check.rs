@@ -91,3 +91,56 @@ fn an_unreadable_call_is_an_error_naming_the_input() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("callcoach: -:1: "), "{err}");
 }
+
+/// Profiles are compiled when a call first needs them: the result must not depend on which were compiled when.
+#[test]
+fn lazily_compiled_profiles_analyse_like_forced_ones() {
+    use callcoach::input::{self, ReadOptions};
+    use callcoach::lexicon::load_builtin;
+    use callcoach::rules::Analyzer;
+
+    let lex = load_builtin().expect("built-in lexicons load");
+    let lazy = Analyzer::new(lex.clone(), None).expect("analyzer");
+    let shared = lazy.clone();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).expect("samples") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read sample");
+        let source = callcoach::call::Source::file(path.display().to_string());
+        for call in input::read(&bytes, &source, &ReadOptions::default()) {
+            let call = call.expect("sample reads");
+            let profile = lazy.profile_for(&call).to_owned();
+            seen.insert(profile.clone());
+            let forced = Analyzer::new(lex.clone(), Some(&profile)).expect("analyzer");
+            let key = |a: &callcoach::rules::Analysis| {
+                a.findings
+                    .iter()
+                    .chain(&a.cues)
+                    .chain(&a.credits)
+                    .map(|i| format!("{}@{}", i.code, i.turn))
+                    .collect::<Vec<_>>()
+            };
+            let (a, b, c) = (
+                lazy.analyze(&call),
+                forced.analyze(&call),
+                shared.analyze(&call),
+            );
+            assert_eq!(key(&a), key(&b), "{}", path.display());
+            assert_eq!(
+                key(&a),
+                key(&c),
+                "a clone shares the compiled profiles: {}",
+                path.display()
+            );
+            assert_eq!(a.score.overall, b.score.overall, "{}", path.display());
+        }
+    }
+    assert!(
+        seen.len() >= 2,
+        "the samples cover several profiles: {seen:?}"
+    );
+}

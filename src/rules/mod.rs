@@ -9,7 +9,7 @@ pub mod empathy;
 pub mod requests;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::call::{Call, Role};
 use crate::context::judge;
@@ -170,31 +170,37 @@ pub struct Decision {
     pub outcome: String,
 }
 
-/// The analyzer: a lexicon compiled for every profile. Build once; `analyze` is `&self` and thread-safe.
+/// The analyzer: a lexicon and its matcher per profile. Build once; `analyze` is `&self` and thread-safe.
 #[derive(Clone, Debug)]
 pub struct Analyzer {
     lex: Arc<Lexicon>,
-    scanners: Vec<(&'static str, Scanner)>,
+    /// One scanner per entry of [`PROFILES`], compiled on first use and shared by clones: compiling all three up
+    /// front dominated the start-up of a one-call run (`callcoach check`), which needs only its own profile.
+    scanners: Arc<[OnceLock<Scanner>; PROFILES.len()]>,
     engines: HashMap<String, usize>,
     profile: Option<String>,
 }
 
 impl Analyzer {
-    /// Compile `lex` for every profile. `profile` forces one for every call (`--profile`); otherwise a call's own
+    /// Prepare `lex` for analysis. `profile` forces one for every call (`--profile`); otherwise a call's own
     /// `profile` field decides, and `neutral` applies when it has none.
     ///
+    /// A forced profile is compiled here; the others are compiled when a call first needs them. The loader has
+    /// already checked every phrase and pattern, so a later compile can fail only on a resource limit; the calls
+    /// of that profile are then analysed by the conversation rules alone.
+    ///
     /// # Errors
-    /// An unknown profile name, or a lexicon the matcher cannot compile.
+    /// An unknown profile name, or a lexicon the matcher cannot compile for the forced profile.
     pub fn new(lex: Lexicon, profile: Option<&str>) -> Result<Analyzer, String> {
         if let Some(p) = profile {
             if !PROFILES.contains(&p) {
                 return Err(format!("unknown profile {p:?}; expected us, uk or neutral"));
             }
         }
-        let scanners = PROFILES
-            .iter()
-            .map(|p| Scanner::new(&lex, p).map(|s| (*p, s)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let scanners: Arc<[OnceLock<Scanner>; PROFILES.len()]> = Arc::new(Default::default());
+        if let Some(i) = profile.and_then(|p| PROFILES.iter().position(|x| *x == p)) {
+            let _ = scanners[i].set(Scanner::new(&lex, PROFILES[i])?);
+        }
         let engines = lex
             .rules
             .iter()
@@ -226,7 +232,13 @@ impl Analyzer {
     }
 
     fn scanner(&self, profile: &str) -> &Scanner {
-        self.scanners.iter().find(|(p, _)| *p == profile).map(|(_, s)| s).unwrap_or(&self.scanners[0].1)
+        let i = PROFILES.iter().position(|p| *p == profile).unwrap_or(0);
+        self.scanners[i].get_or_init(|| {
+            Scanner::new(&self.lex, PROFILES[i])
+                .or_else(|_| Scanner::new(&Lexicon::default(), PROFILES[i]))
+                // An empty lexicon compiles to an empty automaton; reaching this is a bug in the matcher.
+                .unwrap_or_else(|e| unreachable!("an empty lexicon must compile: {e}"))
+        })
     }
 
     fn engine(&self, name: &str, profile: &str) -> Option<&Rule> {
