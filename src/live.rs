@@ -65,6 +65,9 @@ enum Hold {
 pub struct Session<'a> {
     analyzer: &'a Analyzer,
     call: Call,
+    /// The lexical stage of each turn read, kept so that a new turn costs one turn's scan.
+    facts: Vec<TurnFacts>,
+    items: Vec<Analysis>,
     analysis: Analysis,
     alerted: HashSet<(&'static str, usize, usize)>,
     holds: HashMap<&'static str, Hold>,
@@ -112,6 +115,8 @@ impl<'a> Session<'a> {
         Session {
             analyzer,
             call,
+            facts: Vec::new(),
+            items: Vec::new(),
             analysis: Analysis::default(),
             alerted: HashSet::new(),
             holds,
@@ -140,7 +145,12 @@ impl<'a> Session<'a> {
         let filler = turn.role == Role::Agent && self.is_filler(&turn.text);
         self.filler.push(filler);
         self.call.turns.push(turn);
-        self.analysis = self.analyzer.analyze(&self.call);
+        let (facts, items) = self
+            .analyzer
+            .analyze_turn(&self.call, self.call.turns.len() - 1);
+        self.facts.push(facts);
+        self.items.push(items);
+        self.analysis = self.analyzer.conclude(&self.call, &self.facts, &self.items);
         self.due(false)
     }
 

@@ -396,3 +396,86 @@ fn the_built_in_lexicons_alert_a_missing_identification() {
         "{text}"
     );
 }
+
+/// Turn by turn, a session ends with the same analysis as the whole call analysed at once, and every finding of
+/// that analysis was alerted exactly once.
+#[test]
+fn a_session_agrees_with_the_analysis_of_the_whole_call() {
+    use callcoach::call::{Call, Source};
+    use callcoach::input::{self, ReadOptions};
+    use callcoach::live::Session;
+    use callcoach::rules::Analyzer;
+
+    let analyzer = Analyzer::builtin(None).expect("built-in lexicons load");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+    let mut calls = 0;
+    for entry in std::fs::read_dir(dir).expect("samples") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read sample");
+        for call in input::read(
+            &bytes,
+            &Source::file(path.display().to_string()),
+            &ReadOptions::default(),
+        ) {
+            let call = call.expect("sample reads");
+            calls += 1;
+            let mut live = Session::new(
+                &analyzer,
+                Call {
+                    turns: Vec::new(),
+                    ..call.clone()
+                },
+                3,
+            );
+            let mut alerted = Vec::new();
+            for t in &call.turns {
+                alerted.extend(live.push(t.clone()));
+            }
+            alerted.extend(live.finish());
+            let whole = analyzer.analyze(&call);
+            let key = |i: &callcoach::finding::Item| format!("{}@{}:{}", i.code, i.turn, i.start);
+            let keys = |v: &[callcoach::finding::Item]| v.iter().map(key).collect::<Vec<_>>();
+            assert_eq!(
+                keys(&live.analysis().findings),
+                keys(&whole.findings),
+                "{}",
+                path.display()
+            );
+            assert_eq!(
+                keys(&live.analysis().cues),
+                keys(&whole.cues),
+                "{}",
+                path.display()
+            );
+            assert_eq!(
+                keys(&live.analysis().credits),
+                keys(&whole.credits),
+                "{}",
+                path.display()
+            );
+            assert_eq!(
+                live.analysis().score.overall,
+                whole.score.overall,
+                "{}",
+                path.display()
+            );
+            let mut once = keys(&alerted);
+            once.sort();
+            let n = once.len();
+            once.dedup();
+            assert_eq!(n, once.len(), "an alert repeated in {}", path.display());
+            for f in whole.findings.iter().filter(|f| !f.accepted) {
+                assert!(
+                    once.contains(&key(f)),
+                    "{} never alerted in {}",
+                    key(f),
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(calls >= 20, "the samples were read: {calls}");
+}

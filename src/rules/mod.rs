@@ -248,16 +248,39 @@ impl Analyzer {
 
     /// Analyse one call.
     pub fn analyze(&self, call: &Call) -> Analysis {
+        let (facts, items): (Vec<TurnFacts>, Vec<Analysis>) =
+            (0..call.turns.len()).map(|ti| self.analyze_turn(call, ti)).unzip();
+        self.conclude(call, &facts, &items)
+    }
+
+    /// The lexical stage of turn `ti` alone: the turn's facts for the window rules, and its findings, cues,
+    /// credits and decisions. It depends on that turn (and the call's profile and account) only, so live mode
+    /// computes it once per turn instead of once per turn read.
+    ///
+    /// # Panics
+    /// When `ti` is not a turn of `call`.
+    pub fn analyze_turn(&self, call: &Call, ti: usize) -> (TurnFacts, Analysis) {
         let profile = self.profile_for(call);
         let scanner = self.scanner(profile);
+        let mut items = Analysis::default();
+        let tt = tokenize(&call.turns[ti].text);
+        let hits = scanner.scan(&tt);
+        let facts = self.lexical(call, ti, &tt, &hits, scanner, profile, &mut items);
+        (facts, items)
+    }
+
+    /// The conversation rules, per-call suppressions and the score, over the lexical stage of every turn of
+    /// `call` in order (`facts[i]` and `items[i]` from [`Analyzer::analyze_turn`] on turn `i`).
+    pub fn conclude(&self, call: &Call, facts: &[TurnFacts], items: &[Analysis]) -> Analysis {
+        let profile = self.profile_for(call);
         let mut out = Analysis { profile: profile.to_owned(), ..Analysis::default() };
-        let mut facts = Vec::with_capacity(call.turns.len());
-        for (ti, turn) in call.turns.iter().enumerate() {
-            let tt = tokenize(&turn.text);
-            let hits = scanner.scan(&tt);
-            facts.push(self.lexical(call, ti, &tt, &hits, scanner, profile, &mut out));
+        for t in items {
+            out.findings.extend_from_slice(&t.findings);
+            out.cues.extend_from_slice(&t.cues);
+            out.credits.extend_from_slice(&t.credits);
+            out.decisions.extend_from_slice(&t.decisions);
         }
-        let w = Window { call, lex: &self.lex, profile, facts: &facts, engines: &self.engines };
+        let w = Window { call, lex: &self.lex, profile, facts, engines: &self.engines };
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
         disclosure::apply(&w, &mut out);
