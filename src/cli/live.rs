@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use callcoach::call::Call;
-use callcoach::finding::{Item, Severity};
+use callcoach::call::{Call, Role};
+use callcoach::finding::{Category, Item, Severity};
 use callcoach::input::ReadOptions;
 use callcoach::lexicon::Lexicon;
 use callcoach::live::{parse_line, Session};
@@ -195,10 +195,11 @@ fn emit(
                 };
                 writeln!(out, "{head}")?;
                 if !a.text.is_empty() {
-                    let who = if a.speaker == callcoach::call::Role::Agent {
-                        "you said"
-                    } else {
-                        "they said"
+                    // A missing disclosure is anchored on the call's opening words: quote them as such.
+                    let who = match (a.speaker, a.category) {
+                        (Role::Agent, Category::Disclosure) => "you opened with",
+                        (Role::Agent, _) => "you said",
+                        _ => "they said",
                     };
                     writeln!(out, "    {who}: \"{}\"", a.text)?;
                 }
