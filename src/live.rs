@@ -150,7 +150,9 @@ impl<'a> Session<'a> {
             .analyze_turn(&self.call, self.call.turns.len() - 1);
         self.facts.push(facts);
         self.items.push(items);
-        self.analysis = self.analyzer.conclude(&self.call, &self.facts, &self.items);
+        self.analysis = self
+            .analyzer
+            .conclude(&self.call, &self.facts, self.items.iter().cloned());
         self.due(false)
     }
 

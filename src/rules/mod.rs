@@ -250,7 +250,7 @@ impl Analyzer {
     pub fn analyze(&self, call: &Call) -> Analysis {
         let (facts, items): (Vec<TurnFacts>, Vec<Analysis>) =
             (0..call.turns.len()).map(|ti| self.analyze_turn(call, ti)).unzip();
-        self.conclude(call, &facts, &items)
+        self.conclude(call, &facts, items)
     }
 
     /// The lexical stage of turn `ti` alone: the turn's facts for the window rules, and its findings, cues,
@@ -270,15 +270,15 @@ impl Analyzer {
     }
 
     /// The conversation rules, per-call suppressions and the score, over the lexical stage of every turn of
-    /// `call` in order (`facts[i]` and `items[i]` from [`Analyzer::analyze_turn`] on turn `i`).
-    pub fn conclude(&self, call: &Call, facts: &[TurnFacts], items: &[Analysis]) -> Analysis {
+    /// `call` in order (`facts[i]` and the `i`-th of `items` from [`Analyzer::analyze_turn`] on turn `i`).
+    pub fn conclude(&self, call: &Call, facts: &[TurnFacts], items: impl IntoIterator<Item = Analysis>) -> Analysis {
         let profile = self.profile_for(call);
         let mut out = Analysis { profile: profile.to_owned(), ..Analysis::default() };
         for t in items {
-            out.findings.extend_from_slice(&t.findings);
-            out.cues.extend_from_slice(&t.cues);
-            out.credits.extend_from_slice(&t.credits);
-            out.decisions.extend_from_slice(&t.decisions);
+            out.findings.extend(t.findings);
+            out.cues.extend(t.cues);
+            out.credits.extend(t.credits);
+            out.decisions.extend(t.decisions);
         }
         let w = Window { call, lex: &self.lex, profile, facts, engines: &self.engines };
         empathy::apply(&w, &mut out);
