@@ -112,6 +112,7 @@ impl<'a> Session<'a> {
         };
         let filler_scanner = Scanner::new(&fillers, "neutral").ok();
         call.turns.clear();
+        analyzer.prepare(&call);
         Session {
             analyzer,
             call,

@@ -231,6 +231,12 @@ impl Analyzer {
         PROFILES.iter().find(|x| x.eq_ignore_ascii_case(p)).copied().unwrap_or("neutral")
     }
 
+    /// Compile the matcher for the profile `call` will be analysed under, if that has not happened yet. Live mode
+    /// calls it before the first turn arrives, so that the first turn is not the one that waits.
+    pub fn prepare(&self, call: &Call) {
+        let _ = self.scanner(self.profile_for(call));
+    }
+
     fn scanner(&self, profile: &str) -> &Scanner {
         let i = PROFILES.iter().position(|p| *p == profile).unwrap_or(0);
         self.scanners[i].get_or_init(|| {
