@@ -352,6 +352,34 @@ mod tests {
         }
     }
 
+    fn analyzer() -> &'static crate::rules::Analyzer {
+        static A: std::sync::OnceLock<crate::rules::Analyzer> = std::sync::OnceLock::new();
+        A.get_or_init(|| crate::rules::Analyzer::builtin(None).expect("built-in lexicons load"))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever a feed sends, a line is a turn, blank or an error, and a session never alerts twice.
+        #[test]
+        fn any_feed_is_read_without_a_panic_and_alerts_once(lines in proptest::collection::vec(".{0,80}", 0..12)) {
+            let mut live = super::Session::new(analyzer(), crate::call::Call::default(), 1);
+            let mut seen = std::collections::HashSet::new();
+            let opts = ReadOptions::default();
+            for (i, line) in lines.iter().enumerate() {
+                // Every other line as a labelled turn, so that sessions get turns as well as odd lines.
+                let line = if i % 2 == 0 { format!("Agent: {line}") } else { line.clone() };
+                if let Ok(Some(turn)) = parse_line(&line, &opts) {
+                    for a in live.push(turn) {
+                        proptest::prop_assert!(seen.insert((a.code, a.turn, a.start)), "alerted twice: {a:?}");
+                    }
+                }
+            }
+            for a in live.finish() {
+                proptest::prop_assert!(seen.insert((a.code, a.turn, a.start)), "alerted twice: {a:?}");
+            }
+        }
+    }
+
     #[test]
     fn agent_speaker_labels_map_the_other_speakers_to_the_customer() {
         let opts = ReadOptions {

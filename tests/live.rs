@@ -319,6 +319,14 @@ fn a_malformed_line_is_reported_with_its_number_and_the_call_goes_on() {
     live.say(r#"{"speaker": "agent", "text": 42}"#);
     live.expect(0, "the bad JSON turn");
     live.say("");
+    {
+        let stdin = live.stdin.as_mut().expect("stdin open");
+        stdin
+            .write_all(b"Agent: caf\xe9\n")
+            .expect("write a latin-1 line");
+        stdin.flush().expect("flush");
+    }
+    live.expect(0, "the line that is not UTF-8");
     let alerts = live.turn("Agent: We will take you to court.", 1);
     assert_eq!(
         codes(&alerts),
@@ -328,6 +336,10 @@ fn a_malformed_line_is_reported_with_its_number_and_the_call_goes_on() {
     let (_, stderr, status) = live.end();
     assert!(stderr.contains("-:2: expected `Speaker: text`"), "{stderr}");
     assert!(stderr.contains("-:3: expected a JSON turn"), "{stderr}");
+    assert!(
+        stderr.contains("-:5: not valid UTF-8 (byte 10)"),
+        "{stderr}"
+    );
     assert_eq!(status, 2);
 }
 
