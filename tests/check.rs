@@ -104,6 +104,7 @@ fn lazily_compiled_profiles_analyse_like_forced_ones() {
     let shared = lazy.clone();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
     let mut seen = std::collections::BTreeSet::new();
+    let mut forced = std::collections::HashMap::new();
     for entry in std::fs::read_dir(dir).expect("samples") {
         let path = entry.expect("entry").path();
         if path.extension().is_none_or(|x| x != "json") {
@@ -115,7 +116,10 @@ fn lazily_compiled_profiles_analyse_like_forced_ones() {
             let call = call.expect("sample reads");
             let profile = lazy.profile_for(&call).to_owned();
             seen.insert(profile.clone());
-            let forced = Analyzer::new(lex.clone(), Some(&profile)).expect("analyzer");
+            // One forced analyzer per profile: compiling a large lexicon once per call would dominate the test.
+            let forced = forced
+                .entry(profile.clone())
+                .or_insert_with(|| Analyzer::new(lex.clone(), Some(&profile)).expect("analyzer"));
             let key = |a: &callcoach::rules::Analysis| {
                 a.findings
                     .iter()
