@@ -97,12 +97,9 @@ pub fn run(args: &LiveArgs) -> u8 {
             }
         }
         line_no += 1;
-        let turn = match std::str::from_utf8(&buf)
+        let turn = std::str::from_utf8(&buf)
             .map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to()))
-        {
-            Ok(text) => parse_line(text, &opts),
-            Err(e) => Err(e),
-        };
+            .and_then(|text| parse_line(text, &opts));
         let turn = match turn {
             Ok(Some(t)) => t,
             Ok(None) => continue,
