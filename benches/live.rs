@@ -27,25 +27,14 @@ fn samples() -> Vec<Call> {
         .iter()
         .flat_map(|p| {
             let bytes = std::fs::read(p).expect("read sample");
-            input::read(
-                &bytes,
-                &Source::file(p.display().to_string()),
-                &ReadOptions::default(),
-            )
+            input::read(&bytes, &Source::file(p.display().to_string()), &ReadOptions::default())
         })
         .filter_map(Result::ok)
         .collect()
 }
 
 fn feed<'a>(analyzer: &'a Analyzer, turns: &[Turn]) -> Session<'a> {
-    let mut s = Session::new(
-        analyzer,
-        Call {
-            id: "bench".into(),
-            ..Call::default()
-        },
-        3,
-    );
+    let mut s = Session::new(analyzer, Call { id: "bench".into(), ..Call::default() }, 3);
     for t in turns {
         let _ = s.push(t.clone());
     }
@@ -55,30 +44,24 @@ fn feed<'a>(analyzer: &'a Analyzer, turns: &[Turn]) -> Session<'a> {
 fn live(c: &mut Criterion) {
     let analyzer = Analyzer::builtin(Some("us")).expect("built-in lexicons load");
     let calls = samples();
-    let typical = calls
-        .iter()
-        .max_by_key(|c| c.turns.len())
-        .expect("a sample call");
+    let typical = calls.iter().max_by_key(|c| c.turns.len()).expect("a sample call");
     let long: Vec<Turn> = calls.iter().flat_map(|c| c.turns.iter().cloned()).collect();
 
     let mut g = c.benchmark_group("live");
     g.throughput(Throughput::Elements(typical.turns.len() as u64));
-    g.bench_function(
-        BenchmarkId::new("typical", format!("{}-turns", typical.turns.len())),
-        |b| {
-            // The session is set up outside the timing: what is timed is reading the turns.
-            b.iter_batched(
-                || feed(&analyzer, &[]),
-                |mut s| {
-                    for t in &typical.turns {
-                        let _ = s.push(t.clone());
-                    }
-                    s
-                },
-                BatchSize::SmallInput,
-            );
-        },
-    );
+    g.bench_function(BenchmarkId::new("typical", format!("{}-turns", typical.turns.len())), |b| {
+        // The session is set up outside the timing: what is timed is reading the turns.
+        b.iter_batched(
+            || feed(&analyzer, &[]),
+            |mut s| {
+                for t in &typical.turns {
+                    let _ = s.push(t.clone());
+                }
+                s
+            },
+            BatchSize::SmallInput,
+        );
+    });
     g.throughput(Throughput::Elements(1));
     for n in [25, 100, 200].into_iter().filter(|&n| n <= long.len()) {
         g.bench_function(BenchmarkId::new("turn-at", n), |b| {

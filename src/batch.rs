@@ -70,7 +70,11 @@ fn walk(dir: &Path, out: &mut Vec<Result<Input, InputError>>) {
     for p in entries {
         if p.is_dir() {
             walk(&p, out);
-        } else if p.extension().and_then(|x| x.to_str()).is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())) {
+        } else if p
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+        {
             out.push(Ok(Input::File(p)));
         }
     }
@@ -99,12 +103,17 @@ pub fn read_calls(input: &Input, opts: &ReadOptions) -> Vec<Result<Call, InputEr
 }
 
 /// Analyse calls in parallel; results keep the order of `calls`.
-pub fn analyze_all(analyzer: &Analyzer, calls: Vec<Result<Call, InputError>>) -> Vec<Result<(Call, Analysis), InputError>> {
+pub fn analyze_all(
+    analyzer: &Analyzer,
+    calls: Vec<Result<Call, InputError>>,
+) -> Vec<Result<(Call, Analysis), InputError>> {
     calls
         .into_par_iter()
-        .map(|c| c.map(|call| {
-            let a = analyzer.analyze(&call);
-            (call, a)
-        }))
+        .map(|c| {
+            c.map(|call| {
+                let a = analyzer.analyze(&call);
+                (call, a)
+            })
+        })
         .collect()
 }

@@ -43,11 +43,7 @@ use crate::tokenize::tokenize;
 pub const DISCLOSURE_AFTER: usize = 3;
 
 /// Engines that report something the agent has not said yet: true of every call's first turns.
-const ABSENCE_ENGINES: &[&str] = &[
-    "missing-identification",
-    "missing-mini-miranda",
-    "missing-collector-disclosure",
-];
+const ABSENCE_ENGINES: &[&str] = &["missing-identification", "missing-mini-miranda", "missing-collector-disclosure"];
 
 /// Engines that judge the call as a whole (talk time, signposting by the end): only final when the call ends.
 const WHOLE_CALL_ENGINES: &[&str] = &["signposting-missing", "talk-time"];
@@ -101,12 +97,7 @@ impl<'a> Session<'a> {
         // Only the filler phrases: compiling them alone costs microseconds, and the analyzer does not expose its
         // per-turn signals.
         let fillers = Lexicon {
-            signals: lex
-                .signals
-                .iter()
-                .filter(|s| s.name == "filler")
-                .cloned()
-                .collect(),
+            signals: lex.signals.iter().filter(|s| s.name == "filler").cloned().collect(),
             context: ContextWords::default(),
             ..Lexicon::default()
         };
@@ -146,14 +137,10 @@ impl<'a> Session<'a> {
         let filler = turn.role == Role::Agent && self.is_filler(&turn.text);
         self.filler.push(filler);
         self.call.turns.push(turn);
-        let (facts, items) = self
-            .analyzer
-            .analyze_turn(&self.call, self.call.turns.len() - 1);
+        let (facts, items) = self.analyzer.analyze_turn(&self.call, self.call.turns.len() - 1);
         self.facts.push(facts);
         self.items.push(items);
-        self.analysis = self
-            .analyzer
-            .conclude(&self.call, &self.facts, self.items.iter().cloned());
+        self.analysis = self.analyzer.conclude(&self.call, &self.facts, self.items.iter().cloned());
         self.due(false)
     }
 
@@ -166,10 +153,7 @@ impl<'a> Session<'a> {
     fn due(&mut self, ended: bool) -> Vec<Item> {
         let mut out = Vec::new();
         for f in &self.analysis.findings {
-            if f.kind() != Kind::Finding
-                || f.accepted
-                || self.alerted.contains(&(f.code, f.turn, f.start))
-            {
+            if f.kind() != Kind::Finding || f.accepted || self.alerted.contains(&(f.code, f.turn, f.start)) {
                 continue;
             }
             if !ended && !self.ready(f) {
@@ -194,8 +178,7 @@ impl<'a> Session<'a> {
     /// Whether the agent's response window to a cue at turn `t` has closed: a first reply that is not a filler,
     /// or a second reply.
     fn window_closed(&self, t: usize) -> bool {
-        let mut replies =
-            (t + 1..self.call.turns.len()).filter(|&i| self.call.turns[i].role == Role::Agent);
+        let mut replies = (t + 1..self.call.turns.len()).filter(|&i| self.call.turns[i].role == Role::Agent);
         match (replies.next(), replies.next()) {
             (Some(a1), second) => !self.filler[a1] || second.is_some(),
             (None, _) => false,
@@ -221,13 +204,7 @@ impl<'a> Session<'a> {
                 _ => None,
             })
             .collect();
-        TurnFacts {
-            role: Some(Role::Agent),
-            signals,
-            words: tt.tokens.len(),
-            ..TurnFacts::default()
-        }
-        .is_filler()
+        TurnFacts { role: Some(Role::Agent), signals, words: tt.tokens.len(), ..TurnFacts::default() }.is_filler()
     }
 }
 
@@ -253,15 +230,10 @@ pub fn parse_line(line: &str, opts: &ReadOptions) -> Result<Option<Turn>, String
         return Ok(None);
     }
     if line.starts_with('{') {
-        let t: LineTurn = serde_json::from_str(line).map_err(|e| {
-            format!("expected a JSON turn like {{\"speaker\": \"agent\", \"text\": \"...\"}}: {e}")
-        })?;
+        let t: LineTurn = serde_json::from_str(line)
+            .map_err(|e| format!("expected a JSON turn like {{\"speaker\": \"agent\", \"text\": \"...\"}}: {e}"))?;
         let role = opts.role_of(&t.speaker);
-        return Ok(Some(Turn {
-            start_ms: t.start_ms,
-            end_ms: t.end_ms,
-            ..Turn::new(t.speaker, role, t.text)
-        }));
+        return Ok(Some(Turn { start_ms: t.start_ms, end_ms: t.end_ms, ..Turn::new(t.speaker, role, t.text) }));
     }
     // An optional timestamp in brackets, as transcribers print it: "[00:01:02] Agent: ...".
     let rest = match line.strip_prefix('[').and_then(|r| r.split_once(']')) {
@@ -272,8 +244,7 @@ pub fn parse_line(line: &str, opts: &ReadOptions) -> Result<Option<Turn>, String
         let l = label.trim();
         !l.is_empty()
             && l.chars().count() <= 40
-            && l.chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '\''))
+            && l.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '\''))
     });
     match labelled {
         Some((label, text)) => {
@@ -294,42 +265,22 @@ mod tests {
         parse_line(line, &ReadOptions::default()).map(|t| t.map(|t| (t.speaker, t.role, t.text)))
     }
 
-    fn turn(
-        speaker: &str,
-        role: Role,
-        text: &str,
-    ) -> Result<Option<(String, Role, String)>, String> {
+    fn turn(speaker: &str, role: Role, text: &str) -> Result<Option<(String, Role, String)>, String> {
         Ok(Some((speaker.to_owned(), role, text.to_owned())))
     }
 
     #[test]
     fn lines_of_a_live_feed() {
         let cases = [
-            (
-                "labelled",
-                "Agent: Hello there.",
-                turn("Agent", Role::Agent, "Hello there."),
-            ),
-            (
-                "timestamp",
-                "[00:01:02] Customer:  Who is this? ",
-                turn("Customer", Role::Customer, "Who is this?"),
-            ),
+            ("labelled", "Agent: Hello there.", turn("Agent", Role::Agent, "Hello there.")),
+            ("timestamp", "[00:01:02] Customer:  Who is this? ", turn("Customer", Role::Customer, "Who is this?")),
             (
                 "colon in the text",
                 "Agent: It's due at 10:30: today.",
                 turn("Agent", Role::Agent, "It's due at 10:30: today."),
             ),
-            (
-                "json",
-                r#"{"speaker":"customer","text":"Hi.","start_ms":5}"#,
-                turn("customer", Role::Customer, "Hi."),
-            ),
-            (
-                "windows line end",
-                "Agent: Hi.\r\n",
-                turn("Agent", Role::Agent, "Hi."),
-            ),
+            ("json", r#"{"speaker":"customer","text":"Hi.","start_ms":5}"#, turn("customer", Role::Customer, "Hi.")),
+            ("windows line end", "Agent: Hi.\r\n", turn("Agent", Role::Agent, "Hi.")),
             ("named speaker", "Sam: Hi.", turn("Sam", Role::Other, "Hi.")),
             ("blank", "   \n", Ok(None)),
         ];
@@ -381,14 +332,9 @@ mod tests {
 
     #[test]
     fn agent_speaker_labels_map_the_other_speakers_to_the_customer() {
-        let opts = ReadOptions {
-            agent_speakers: vec!["Sam".into()],
-            ..ReadOptions::default()
-        };
-        let roles: Vec<Role> = ["Sam: Hello.", "Jordan: Hi."]
-            .iter()
-            .map(|l| parse_line(l, &opts).unwrap().unwrap().role)
-            .collect();
+        let opts = ReadOptions { agent_speakers: vec!["Sam".into()], ..ReadOptions::default() };
+        let roles: Vec<Role> =
+            ["Sam: Hello.", "Jordan: Hi."].iter().map(|l| parse_line(l, &opts).unwrap().unwrap().role).collect();
         assert_eq!(roles, [Role::Agent, Role::Customer]);
     }
 }

@@ -145,10 +145,8 @@ impl Scanner {
                 add(p, t, &mut regexes)?;
             }
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .map_err(|e| e.to_string())?;
+        let ac =
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).map_err(|e| e.to_string())?;
         Ok(Scanner {
             ac,
             targets,
@@ -212,7 +210,8 @@ impl Scanner {
         for (re, t) in &self.regexes {
             for m in re.find_iter(&norm) {
                 let s = m.start() + usize::from(norm.as_bytes().get(m.start()) == Some(&b' '));
-                let e = if m.end() > s && norm.as_bytes().get(m.end() - 1) == Some(&b' ') { m.end() - 1 } else { m.end() };
+                let e =
+                    if m.end() > s && norm.as_bytes().get(m.end() - 1) == Some(&b' ') { m.end() - 1 } else { m.end() };
                 push(s, e, *t);
             }
         }

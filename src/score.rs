@@ -171,7 +171,13 @@ pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
         for &s in finding_targets(f.category, sev) {
             let p = deduction(sev);
             sub[idx(s)] -= p;
-            trace.push(Trace { score: s.as_str(), points: -p, code: f.code, turn: f.turn, reason: format!("{} {}", sev, f.category) });
+            trace.push(Trace {
+                score: s.as_str(),
+                points: -p,
+                code: f.code,
+                turn: f.turn,
+                reason: format!("{} {}", sev, f.category),
+            });
         }
     }
     let mut used: Vec<(Category, i32)> = Vec::new();
@@ -184,7 +190,13 @@ pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
         }
         used.push((c.category, p));
         sub[idx(s)] += p;
-        trace.push(Trace { score: s.as_str(), points: p, code: c.code, turn: c.turn, reason: format!("{} credit", c.category) });
+        trace.push(Trace {
+            score: s.as_str(),
+            points: p,
+            code: c.code,
+            turn: c.turn,
+            reason: format!("{} credit", c.category),
+        });
     }
     let sub = sub.map(|v| v.clamp(0, 100));
     let weighted: i32 = Subscore::ALL.iter().map(|s| sub[idx(*s)] * s.weight()).sum();
@@ -197,7 +209,10 @@ pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
                     points: c,
                     code: worst.code,
                     turn: worst.turn,
-                    reason: format!("capped at {c} by a {} finding", worst.severity.map(Severity::as_str).unwrap_or("")),
+                    reason: format!(
+                        "capped at {c} by a {} finding",
+                        worst.severity.map(Severity::as_str).unwrap_or("")
+                    ),
                 });
                 overall = c;
             }

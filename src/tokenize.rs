@@ -146,7 +146,12 @@ fn breaks_clause(seg: &str) -> bool {
 
 /// Split `text` into normalised tokens with byte offsets, sentences and clauses.
 pub fn tokenize(text: &str) -> TurnTokens {
-    let mut out = TurnTokens { tokens: Vec::with_capacity(text.len() / 5 + 1), questions: vec![false], quoted: Vec::new(), punctuated: false };
+    let mut out = TurnTokens {
+        tokens: Vec::with_capacity(text.len() / 5 + 1),
+        questions: vec![false],
+        quoted: Vec::new(),
+        punctuated: false,
+    };
     let mut sentence = 0u32;
     let mut clause = 0u32;
     let mut pending_end = false;

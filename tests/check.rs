@@ -5,10 +5,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 const LEXICONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lexicons");
-const CALL: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/check/call.json"
-);
+const CALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check/call.json");
 
 fn check(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_callcoach"))
@@ -36,12 +33,7 @@ fn stdout(o: &Output) -> String {
 #[test]
 fn one_screen_for_the_agent() {
     let out = check(&[CALL], None);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = stdout(&out);
     assert!(text.lines().count() <= 24, "fits one screen:\n{text}");
     assert!(!text.contains("PR101"), "no codes unless asked");
@@ -51,16 +43,8 @@ fn one_screen_for_the_agent() {
 #[test]
 fn codes_on_request() {
     let text = stdout(&check(&[CALL, "--codes"], None));
-    assert!(
-        text.contains(
-            "Said the customer could be arrested over the debt [MS101] (turn 6, serious)"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains("You acknowledged what the customer is going through [GP301] (turn 8)"),
-        "{text}"
-    );
+    assert!(text.contains("Said the customer could be arrested over the debt [MS101] (turn 6, serious)"), "{text}");
+    assert!(text.contains("You acknowledged what the customer is going through [GP301] (turn 8)"), "{text}");
 }
 
 #[test]
@@ -73,10 +57,7 @@ fn a_clean_call_from_standard_input() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0));
     assert!(text.starts_with("clean: score "), "{text}");
-    assert!(
-        text.contains("\nWhat to work on\n  Nothing flagged on this call. Well done.\n"),
-        "{text}"
-    );
+    assert!(text.contains("\nWhat to work on\n  Nothing flagged on this call. Well done.\n"), "{text}");
     // Empathy first, and one of each kind before a second of any.
     let well: Vec<&str> = text.lines().filter(|l| l.starts_with("  + ")).collect();
     assert_eq!(well.len(), 3, "{text}");
@@ -128,23 +109,11 @@ fn lazily_compiled_profiles_analyse_like_forced_ones() {
                     .map(|i| format!("{}@{}", i.code, i.turn))
                     .collect::<Vec<_>>()
             };
-            let (a, b, c) = (
-                lazy.analyze(&call),
-                forced.analyze(&call),
-                shared.analyze(&call),
-            );
+            let (a, b, c) = (lazy.analyze(&call), forced.analyze(&call), shared.analyze(&call));
             assert_eq!(key(&a), key(&b), "{}", path.display());
-            assert_eq!(
-                key(&a),
-                key(&c),
-                "a clone shares the compiled profiles: {}",
-                path.display()
-            );
+            assert_eq!(key(&a), key(&c), "a clone shares the compiled profiles: {}", path.display());
             assert_eq!(a.score.overall, b.score.overall, "{}", path.display());
         }
     }
-    assert!(
-        seen.len() >= 2,
-        "the samples cover several profiles: {seen:?}"
-    );
+    assert!(seen.len() >= 2, "the samples cover several profiles: {seen:?}");
 }

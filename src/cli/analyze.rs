@@ -76,7 +76,11 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
                 Format::Text => report::text::write(&mut sink, &rep, color).and_then(|()| {
                     if args.explain_matches {
                         for d in &analysis.decisions {
-                            writeln!(sink, "    ~ {} turn {} \"{}\" [{}]: {}", d.code, d.turn, d.text, d.context, d.outcome)?;
+                            writeln!(
+                                sink,
+                                "    ~ {} turn {} \"{}\" [{}]: {}",
+                                d.code, d.turn, d.text, d.context, d.outcome
+                            )?;
                         }
                     }
                     Ok(())

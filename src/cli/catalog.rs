@@ -79,12 +79,7 @@ pub fn check(dir: Option<&Path>) -> u8 {
             let errs = lexicon::lint(&lex);
             if errs.is_empty() {
                 let phrases: usize = lex.rules.iter().map(|r| r.phrases.len()).sum();
-                println!(
-                    "ok: {} rules, {} phrases, {} signals",
-                    lex.rules.len(),
-                    phrases,
-                    lex.signals.len()
-                );
+                println!("ok: {} rules, {} phrases, {} signals", lex.rules.len(), phrases, lex.signals.len());
                 return 0;
             }
             errs

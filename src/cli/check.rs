@@ -51,9 +51,7 @@ pub(crate) fn load_analyzer(lexicons: Option<&Path>, profile: Option<&str>) -> O
             return None;
         }
     };
-    Analyzer::new(lex, profile)
-        .map_err(|e| eprintln!("callcoach: {e}"))
-        .ok()
+    Analyzer::new(lex, profile).map_err(|e| eprintln!("callcoach: {e}")).ok()
 }
 
 /// Check every call in the input; returns the exit status (0, or 2 when the input could not be read).
@@ -65,18 +63,13 @@ pub fn run(args: &CheckArgs) -> u8 {
     let read = if args.path == "-" {
         io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(&args.path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map(|_| ())
+        std::fs::File::open(&args.path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
     };
     if let Err(e) = read {
         eprintln!("callcoach: {}: cannot read: {e}", args.path);
         return 2;
     }
-    let opts = ReadOptions {
-        format: args.input_format,
-        agent_speakers: args.agent_speaker.clone(),
-    };
+    let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = BufWriter::new(stdout.lock());
@@ -92,13 +85,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         };
         let analysis = analyzer.analyze(&call);
-        let sheet = Sheet {
-            call: &call,
-            analysis: &analysis,
-            lex: analyzer.lexicon(),
-            codes: args.codes,
-            color,
-        };
+        let sheet = Sheet { call: &call, analysis: &analysis, lex: analyzer.lexicon(), codes: args.codes, color };
         let res = (if first { Ok(()) } else { writeln!(out) }).and_then(|()| sheet.write(&mut out));
         first = false;
         if let Err(code) = broken_pipe_ok(res) {
@@ -141,10 +128,7 @@ fn points<'a>(items: impl Iterator<Item = &'a Item>) -> Vec<Point<'a>> {
                     p.shown = i;
                 }
             }
-            None => out.push(Point {
-                shown: i,
-                turns: vec![i.turn],
-            }),
+            None => out.push(Point { shown: i, turns: vec![i.turn] }),
         }
     }
     out
@@ -153,21 +137,10 @@ fn points<'a>(items: impl Iterator<Item = &'a Item>) -> Vec<Point<'a>> {
 /// Which good practice to show first: what helps the customer most, courtesy last.
 fn credit_rank(c: Category) -> usize {
     use Category::*;
-    [
-        Empathy,
-        Affordability,
-        Options,
-        Signposting,
-        Rights,
-        Reassurance,
-        Verification,
-        Identification,
-        Recap,
-        Courtesy,
-    ]
-    .iter()
-    .position(|x| *x == c)
-    .unwrap_or(usize::MAX)
+    [Empathy, Affordability, Options, Signposting, Rights, Reassurance, Verification, Identification, Recap, Courtesy]
+        .iter()
+        .position(|x| *x == c)
+        .unwrap_or(usize::MAX)
 }
 
 /// The first sentence of a card's `why`: the one line an agent reads.
@@ -178,14 +151,10 @@ fn first_sentence(s: &str) -> &str {
         if !matches!(c, b'.' | b'!' | b'?') || b.get(i + 1) != Some(&b' ') {
             continue;
         }
-        let next_upper = s[i + 2..]
-            .chars()
-            .next()
-            .is_some_and(|n| n.is_uppercase() || n == '"');
+        let next_upper = s[i + 2..].chars().next().is_some_and(|n| n.is_uppercase() || n == '"');
         let word = s[..i].rsplit(' ').next().unwrap_or("");
         // "e.g. The", "Mr. Lee", "U.S. Code": a full stop after an abbreviation does not end the sentence.
-        let abbreviation =
-            word.contains('.') || matches!(word, "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "No" | "vs");
+        let abbreviation = word.contains('.') || matches!(word, "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "No" | "vs");
         if next_upper && !abbreviation {
             return &s[..=i];
         }
@@ -222,18 +191,17 @@ impl Sheet<'_> {
     fn write(&self, w: &mut dyn Write) -> io::Result<()> {
         let a = self.analysis;
         let s = &a.score;
-        writeln!(
-            w,
-            "{}",
-            self.bold(&format!("{}: score {}/100", self.call.id, s.overall))
-        )?;
+        writeln!(w, "{}", self.bold(&format!("{}: score {}/100", self.call.id, s.overall)))?;
         writeln!(
             w,
             "  respect {}  honesty {}  empathy {}  collaboration {}  compliance {}",
             s.respect, s.honesty, s.empathy, s.collaboration, s.compliance
         )?;
         if !self.call.turns.iter().any(|t| t.role == Role::Agent) {
-            writeln!(w, "\nNo agent turns in this call: nothing to check. (Is the agent labelled? See --agent-speaker.)")?;
+            writeln!(
+                w,
+                "\nNo agent turns in this call: nothing to check. (Is the agent labelled? See --agent-speaker.)"
+            )?;
             return Ok(());
         }
 
@@ -254,27 +222,12 @@ impl Sheet<'_> {
         shown.truncate(SHOWN);
         writeln!(w, "\n{}", self.bold("What went well"))?;
         if shown.is_empty() {
-            writeln!(
-                w,
-                "  Nothing stood out this time; the points below are a good place to start."
-            )?;
+            writeln!(w, "  Nothing stood out this time; the points below are a good place to start.")?;
         }
         for p in &shown {
             let i = p.shown;
-            writeln!(
-                w,
-                "  + {}{} ({}): \"{}\"",
-                i.message,
-                self.code(i),
-                turns_label(&p.turns),
-                i.text
-            )?;
-            if let Some(why) = self
-                .lex
-                .rule(i.code)
-                .map(|r| first_sentence(&r.why))
-                .filter(|s| !s.is_empty())
-            {
+            writeln!(w, "  + {}{} ({}): \"{}\"", i.message, self.code(i), turns_label(&p.turns), i.text)?;
+            if let Some(why) = self.lex.rule(i.code).map(|r| first_sentence(&r.why)).filter(|s| !s.is_empty()) {
                 writeln!(w, "    why it matters: {why}")?;
             }
         }
@@ -283,10 +236,7 @@ impl Sheet<'_> {
         work.sort_by_key(|p| (std::cmp::Reverse(p.shown.severity), p.turns[0]));
         // Named in the heading rather than on a line of its own, so three points and their advice fit one screen.
         let more = if work.len() > SHOWN {
-            format!(
-                " (the {SHOWN} most serious of {}; `callcoach analyze` shows them all)",
-                work.len()
-            )
+            format!(" (the {SHOWN} most serious of {}; `callcoach analyze` shows them all)", work.len())
         } else {
             String::new()
         };
@@ -300,14 +250,7 @@ impl Sheet<'_> {
                 Some(Severity::Critical) => ", serious",
                 _ => "",
             };
-            writeln!(
-                w,
-                "  {}. {}{} ({}{sev})",
-                n + 1,
-                i.message,
-                self.code(i),
-                turns_label(&p.turns)
-            )?;
+            writeln!(w, "  {}. {}{} ({}{sev})", n + 1, i.message, self.code(i), turns_label(&p.turns))?;
             if !i.text.is_empty() {
                 // A missing disclosure is anchored on the call's opening words: quote them as such.
                 let who = match (i.speaker, i.category) {
@@ -340,14 +283,8 @@ mod tests {
     #[test]
     fn first_sentence_stops_at_the_end_of_a_sentence_not_an_abbreviation() {
         assert_eq!(first_sentence("One thing. Another."), "One thing.");
-        assert_eq!(
-            first_sentence("See e.g. The Act. More."),
-            "See e.g. The Act."
-        );
-        assert_eq!(
-            first_sentence("Talk to Mr. Lee first. Then pay."),
-            "Talk to Mr. Lee first."
-        );
+        assert_eq!(first_sentence("See e.g. The Act. More."), "See e.g. The Act.");
+        assert_eq!(first_sentence("Talk to Mr. Lee first. Then pay."), "Talk to Mr. Lee first.");
         assert_eq!(first_sentence("No full stop at all"), "No full stop at all");
         assert_eq!(
             first_sentence("\"I understand, but pay.\" Says it all."),

@@ -66,19 +66,11 @@ pub fn run(args: &LiveArgs) -> u8 {
     let Some(analyzer) = load_analyzer(args.lexicons.as_deref(), args.profile.as_deref()) else {
         return 2;
     };
-    let opts = ReadOptions {
-        agent_speakers: args.agent_speaker.clone(),
-        ..ReadOptions::default()
-    };
-    let call = Call {
-        id: args.id.clone(),
-        ..Call::default()
-    };
+    let opts = ReadOptions { agent_speakers: args.agent_speaker.clone(), ..ReadOptions::default() };
+    let call = Call { id: args.id.clone(), ..Call::default() };
     let mut session = Session::new(&analyzer, call, args.disclosure_after);
     let stdout = io::stdout();
-    let color = args.format == LiveFormat::Text
-        && stdout.is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = args.format == LiveFormat::Text && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = stdout.lock();
     let lex = analyzer.lexicon();
     let stdin = io::stdin();
@@ -119,11 +111,7 @@ pub fn run(args: &LiveArgs) -> u8 {
     let res = emit(&mut out, &alerts, &session, lex, args, color).and_then(|()| {
         if args.format == LiveFormat::Text && !session.call().turns.is_empty() {
             let s = &session.analysis().score;
-            writeln!(
-                out,
-                "call ended: score {}/100 (`callcoach check` shows the whole call)",
-                s.overall
-            )?;
+            writeln!(out, "call ended: score {}/100 (`callcoach check` shows the whole call)", s.overall)?;
             out.flush()?;
         }
         Ok(())
@@ -166,9 +154,7 @@ fn emit(
                     message: Some(&a.message),
                     tip: rule.map(|r| r.tip.as_str()).filter(|s| !s.is_empty()),
                     better: rule.map(|r| r.better.as_str()).filter(|s| !s.is_empty()),
-                    regulation: rule
-                        .map(|r| r.regulation.as_slice())
-                        .filter(|r| !r.is_empty()),
+                    regulation: rule.map(|r| r.regulation.as_slice()).filter(|r| !r.is_empty()),
                     acknowledged: None,
                     acknowledged_at: None,
                     note: a.note.as_deref(),
@@ -179,17 +165,9 @@ fn emit(
             }
             LiveFormat::Text => {
                 let sev = a.severity.map(Severity::as_str).unwrap_or("");
-                let code = if args.codes {
-                    format!(" [{}]", a.code)
-                } else {
-                    String::new()
-                };
+                let code = if args.codes { format!(" [{}]", a.code) } else { String::new() };
                 let head = format!("! turn {} {sev}: {}{code}", a.turn, a.message);
-                let head = if color {
-                    format!("\x1b[1;31m{head}\x1b[0m")
-                } else {
-                    head
-                };
+                let head = if color { format!("\x1b[1;31m{head}\x1b[0m") } else { head };
                 writeln!(out, "{head}")?;
                 if !a.text.is_empty() {
                     // A missing disclosure is anchored on the call's opening words: quote them as such.

@@ -85,7 +85,8 @@ fn looks_like_jsonl(bytes: &[u8]) -> bool {
     let mut lines = bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace));
     match (lines.next(), lines.next()) {
         (Some(a), Some(b)) => {
-            serde_json::from_slice::<serde_json::Value>(a).is_ok() && b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')
+            serde_json::from_slice::<serde_json::Value>(a).is_ok()
+                && b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')
         }
         _ => false,
     }

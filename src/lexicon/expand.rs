@@ -85,7 +85,10 @@ mod tests {
     #[test]
     fn expands_groups_and_optional_parts() {
         let v = expand_phrase("(we will|we're going to) sue you( today|)").unwrap();
-        assert_eq!(v, ["we will sue you today", "we will sue you", "we're going to sue you today", "we're going to sue you"]);
+        assert_eq!(
+            v,
+            ["we will sue you today", "we will sue you", "we're going to sue you today", "we're going to sue you"]
+        );
     }
 
     #[test]

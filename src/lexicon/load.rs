@@ -223,10 +223,8 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
                 continue;
             }
         }
-        let allege = raw.allege.unwrap_or(matches!(
-            category,
-            Category::Pressure | Category::Abuse | Category::Misleading
-        ));
+        let allege =
+            raw.allege.unwrap_or(matches!(category, Category::Pressure | Category::Abuse | Category::Misleading));
         let examples = raw
             .example
             .into_iter()
@@ -359,13 +357,14 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
                         }
                         for slot in n.split(' ').filter(|w| w.starts_with('{')) {
                             if slot != "{amount}" && slot != "{time}" {
-                                errors.push(e(format!("unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}")));
+                                errors.push(e(format!(
+                                    "unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}"
+                                )));
                             }
                         }
                         match phrase_owner.get(&n) {
-                            Some(owner) if *owner != r.code => errors.push(e(format!(
-                                "phrase {n:?} is also in rule {owner}; a phrase belongs to one rule"
-                            ))),
+                            Some(owner) if *owner != r.code => errors
+                                .push(e(format!("phrase {n:?} is also in rule {owner}; a phrase belongs to one rule"))),
                             _ => {
                                 phrase_owner.insert(n, r.code);
                             }
@@ -444,7 +443,9 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
             errors.push(e("no example where the rule fires: add one with its code in expect".into()));
         }
         if !trap {
-            errors.push(e("no trap: add an example where the rule must not fire (negation, reported speech, a question)".into()));
+            errors.push(e(
+                "no trap: add an example where the rule must not fire (negation, reported speech, a question)".into(),
+            ));
         }
     }
     errors
@@ -479,11 +480,9 @@ pub fn load_builtin() -> Result<Lexicon, Vec<LexiconError>> {
 
 fn read_dir_files(dir: &Path, errors: &mut Vec<LexiconError>) -> Vec<(String, String)> {
     let mut paths: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect(),
+        Ok(rd) => {
+            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect()
+        }
         Err(e) => {
             errors.push(LexiconError {
                 file: dir.display().to_string(),
@@ -498,7 +497,11 @@ fn read_dir_files(dir: &Path, errors: &mut Vec<LexiconError>) -> Vec<(String, St
     for p in paths {
         match std::fs::read_to_string(&p) {
             Ok(t) => files.push((p.display().to_string(), t)),
-            Err(e) => errors.push(LexiconError { file: p.display().to_string(), line: 1, message: format!("cannot read: {e}") }),
+            Err(e) => errors.push(LexiconError {
+                file: p.display().to_string(),
+                line: 1,
+                message: format!("cannot read: {e}"),
+            }),
         }
     }
     files
@@ -528,7 +531,8 @@ pub fn load_with(user_dir: Option<&Path>) -> Result<Lexicon, Vec<LexiconError>> 
     let mut errors = Vec::new();
     let user = user_dir.map(|d| read_dir_files(d, &mut errors)).unwrap_or_default();
     let replace = user.iter().any(|(_, t)| {
-        toml::from_str::<toml::Table>(t).ok().and_then(|t| t.get("replace").and_then(toml::Value::as_bool)) == Some(true)
+        toml::from_str::<toml::Table>(t).ok().and_then(|t| t.get("replace").and_then(toml::Value::as_bool))
+            == Some(true)
     });
     let mut files: Vec<(String, String)> = if replace {
         Vec::new()

@@ -60,7 +60,11 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         let voided = resp.iter().any(|&a| !w.facts[a].voided_empathy.is_empty());
         let demand = resp.iter().any(|&a| {
             w.facts[a].signal("payment-ask").is_some()
-                || out.findings.iter().any(|f| f.turn == a && f.kind() == Kind::Finding && matches!(f.category, Category::Pressure | Category::Abuse))
+                || out.findings.iter().any(|f| {
+                    f.turn == a
+                        && f.kind() == Kind::Finding
+                        && matches!(f.category, Category::Pressure | Category::Abuse)
+                })
         });
         let engine = if voided {
             "empathy-then-pressure"

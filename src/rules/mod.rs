@@ -68,12 +68,8 @@ impl TurnFacts {
         if self.words > 4 {
             return false;
         }
-        let covered: usize = self
-            .signals
-            .iter()
-            .filter(|s| s.signal as usize == i)
-            .map(|s| s.tok_end - s.tok_start)
-            .sum();
+        let covered: usize =
+            self.signals.iter().filter(|s| s.signal as usize == i).map(|s| s.tok_end - s.tok_start).sum();
         covered >= self.words
     }
 }
@@ -201,12 +197,7 @@ impl Analyzer {
         if let Some(i) = profile.and_then(|p| PROFILES.iter().position(|x| *x == p)) {
             let _ = scanners[i].set(Scanner::new(&lex, PROFILES[i])?);
         }
-        let engines = lex
-            .rules
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.engine.clone().map(|e| (e, i)))
-            .collect();
+        let engines = lex.rules.iter().enumerate().filter_map(|(i, r)| r.engine.clone().map(|e| (e, i))).collect();
         Ok(Analyzer { lex: Arc::new(lex), scanners, engines, profile: profile.map(str::to_owned) })
     }
 
@@ -323,7 +314,13 @@ impl Analyzer {
         }
         for h in hits {
             if let Target::Signal(s) = h.target {
-                facts.signals.push(SignalHit { signal: s, start: h.start, end: h.end, tok_start: h.tok_start, tok_end: h.tok_end });
+                facts.signals.push(SignalHit {
+                    signal: s,
+                    start: h.start,
+                    end: h.end,
+                    tok_start: h.tok_start,
+                    tok_end: h.tok_end,
+                });
             }
         }
         let no_decision = facts.signal("no-decision").is_some();
@@ -400,7 +397,10 @@ impl Analyzer {
                     }
                 }
                 Kind::Finding => {}
-                Kind::Cue | Kind::Credit if turn.role == rule.speaker || (rule.category == Category::ThirdParty && turn.role == Role::Other) => {
+                Kind::Cue | Kind::Credit
+                    if turn.role == rule.speaker
+                        || (rule.category == Category::ThirdParty && turn.role == Role::Other) =>
+                {
                     if ctx.negated {
                         decide("dropped: negated", out);
                         continue;
@@ -416,8 +416,11 @@ impl Analyzer {
             .any(|i| matches!(i.category, Category::Options | Category::Affordability | Category::Signposting));
         let pressure_after = |pos: usize| {
             turn_items.iter().any(|i| {
-                i.start >= pos && matches!(i.category, Category::Pressure | Category::Abuse) && i.severity > Some(Severity::Info)
-            }) || (!has_options && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
+                i.start >= pos
+                    && matches!(i.category, Category::Pressure | Category::Abuse)
+                    && i.severity > Some(Severity::Info)
+            }) || (!has_options
+                && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
         };
         let void: Vec<bool> = turn_items
             .iter()
@@ -483,9 +486,11 @@ fn longest_per_kind(lex: &Lexicon, hits: &[Hit]) -> Vec<Hit> {
                 && ok == k
                 && o.tok_start <= h.tok_start
                 && o.tok_end >= h.tok_end
-                && (o.tok_end - o.tok_start > h.tok_end - h.tok_start || (o.tok_start, o.tok_end) == (h.tok_start, h.tok_end) && j < i)
+                && (o.tok_end - o.tok_start > h.tok_end - h.tok_start
+                    || (o.tok_start, o.tok_end) == (h.tok_start, h.tok_end) && j < i)
         });
-        let overlaps_same_rule = kept.iter().any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
+        let overlaps_same_rule =
+            kept.iter().any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
         if !inside && !overlaps_same_rule {
             kept.push(*h);
         }
