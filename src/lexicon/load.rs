@@ -71,6 +71,7 @@ struct RawRule {
     negated: Option<String>,
     allege: Option<bool>,
     engine: Option<String>,
+    points: Option<i32>,
     #[serde(default)]
     example: Vec<RawExample>,
 }
@@ -123,6 +124,8 @@ pub const ENGINES: &[&str] = &[
     "negated-threat",
     "allegation",
     "consequence-question",
+    "customer-anger",
+    "sympathy",
     "missed-empathy",
     "empathy-then-pressure",
     "demand-after-cue",
@@ -255,6 +258,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             negated,
             allege,
             engine: raw.engine,
+            points: raw.points,
             examples,
             origin: format!("{file}:{line}"),
         });
@@ -336,8 +340,10 @@ fn err_at(origin: &str, message: String) -> LexiconError {
 /// Structural checks every loaded lexicon must pass (the analyzer refuses to run otherwise).
 fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
     let mut names = HashSet::new();
-    // A phrase may be in a finding (agent turns) and a cue (customer turns): they never compete for a turn.
-    let mut phrase_owner: HashMap<(String, Kind, Role), &str> = HashMap::new();
+    // A phrase may be in a finding (agent turns) and a cue (customer turns): they never compete for a turn. Two
+    // rules of the same category may share a phrase (the first declared takes the hit; the score is the same);
+    // across categories a shared phrase would make the meaning of a hit ambiguous, so it is an error.
+    let mut phrase_owner: HashMap<(String, Kind, Role), (&str, Category)> = HashMap::new();
     for r in &lex.rules {
         let e = |m: String| err_at(&r.origin, format!("rule {}: {m}", r.code));
         let c = r.code.as_bytes();
@@ -369,20 +375,21 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
                             continue;
                         }
                         for slot in n.split(' ').filter(|w| w.starts_with('{')) {
-                            if slot != "{amount}" && slot != "{time}" {
+                            if !["{amount}", "{time}", "{start}"].contains(&slot) {
                                 errors.push(e(format!(
-                                    "unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}"
+                                    "unknown slot {slot} in {p:?}; slots are {{amount}}, {{time}} and {{start}}"
                                 )));
                             }
                         }
                         let key = (n, r.kind(), r.speaker);
                         match phrase_owner.get(&key) {
-                            Some(owner) if *owner != r.code => errors.push(e(format!(
-                                "phrase {:?} is also in rule {owner}; a phrase belongs to one rule",
+                            Some((owner, cat)) if *owner != r.code && *cat != r.category => errors.push(e(format!(
+                                "phrase {:?} is also in rule {owner} ({cat}); a phrase belongs to one category",
                                 key.0
                             ))),
-                            _ => {
-                                phrase_owner.insert(key, r.code);
+                            Some(_) => {}
+                            None => {
+                                phrase_owner.insert(key, (r.code, r.category));
                             }
                         }
                     }

@@ -83,6 +83,9 @@ pub struct Rule {
     pub allege: bool,
     /// For window rules: the code that emits this rule.
     pub engine: Option<String>,
+    /// Points an item of this rule adds to (credits) or takes from (findings) its subscore, when the card sets
+    /// them; otherwise the rubric's default for the category or severity (`docs/SCORING.md`).
+    pub points: Option<i32>,
     /// Tested examples.
     pub examples: Vec<Example>,
     /// Where the rule was declared (`pressure.toml:12`).
