@@ -1,0 +1,231 @@
+//! Which speaker is the agent, when the transcript does not say.
+//!
+//! Most transcribers label speakers by position (`spk_0`, `SPEAKER_01`, `A`, `Guest-1`), which says nothing about
+//! who is the collector. The order of decision:
+//!
+//! 1. `--agent-speaker LABEL`: the user knows; every other speaker is the customer.
+//! 2. Labels that name a role on their own (`Agent`, `Customer`, `Collector`, `Caller`; see
+//!    [`Role::from_label`]). With two speakers and one of them named, the other takes the other role.
+//! 3. The heuristic: each speaker's first [`OPENING_TURNS`] turns are scored for what agents say when a call
+//!    opens ([`AGENT_PHRASES`]: "calling from", "on a recorded line", the mini-Miranda, "how can I help"). The
+//!    best-scoring speaker is the agent and the others are the customer; on a tie the first speaker is the agent.
+//!
+//! Whenever 2 or 3 decided, the decision is written to `Call::role_note` so a reviewer can check and override it.
+
+use crate::call::{Role, Turn};
+
+use super::turns::UNKNOWN;
+use super::ReadOptions;
+
+/// How many turns of each speaker the heuristic reads: the identification comes at the start of a call.
+pub const OPENING_TURNS: usize = 5;
+
+/// What agents say when a call opens, with a weight: strong signs (the mini-Miranda, "calling from") outweigh
+/// phrases a customer might also say ("my name is").
+pub const AGENT_PHRASES: &[(&str, u32)] = &[
+    ("calling from", 3),
+    ("calling on behalf of", 3),
+    ("on behalf of", 2),
+    ("on a recorded line", 3),
+    ("this call may be recorded", 3),
+    ("this call is being recorded", 3),
+    ("this call is recorded", 3),
+    ("calls are recorded", 3),
+    ("may be monitored", 2),
+    ("attempt to collect a debt", 4),
+    ("debt collector", 3),
+    ("collection agency", 2),
+    ("how can i help", 2),
+    ("how may i help", 2),
+    ("how can i assist", 2),
+    ("thank you for calling", 2),
+    ("thanks for calling", 2),
+    ("am i speaking with", 2),
+    ("am i speaking to", 2),
+    ("can i speak to", 1),
+    ("could you confirm your", 1),
+    ("confirm your date of birth", 2),
+    ("my name is", 1),
+];
+
+/// Lower-case words separated by single spaces, padded with a space at both ends so that a phrase search is a
+/// whole-word search.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    let mut space = true;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if c == '\'' || c == '\u{2019}' {
+            // "I'm" and "I’m" read the same; the apostrophe is dropped, not a word break.
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if !space {
+        out.push(' ');
+    }
+    out
+}
+
+/// Distinct speaker labels in order of first appearance.
+pub fn speakers(turns: &[Turn]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for t in turns {
+        if !out.contains(&t.speaker.as_str()) {
+            out.push(&t.speaker);
+        }
+    }
+    out
+}
+
+/// Set every turn's role and return the note explaining a decision the reader made (None when the input or the
+/// user decided).
+pub fn assign(turns: &mut [Turn], opts: &ReadOptions) -> Option<String> {
+    let labels: Vec<String> = speakers(turns).into_iter().map(str::to_owned).collect();
+    if labels.is_empty() {
+        return None;
+    }
+    if !opts.agent_speakers.is_empty() {
+        for t in turns.iter_mut() {
+            t.role = opts.role_of(&t.speaker);
+        }
+        if turns.iter().any(|t| t.role == Role::Agent) {
+            return None;
+        }
+        return Some(format!(
+            "no speaker matched --agent-speaker {}; the speakers are {}",
+            opts.agent_speakers.join(", "),
+            quoted(&labels)
+        ));
+    }
+    let named: Vec<Role> = labels.iter().map(|l| Role::from_label(l)).collect();
+    if named.iter().any(|r| *r != Role::Other) {
+        for t in turns.iter_mut() {
+            t.role = Role::from_label(&t.speaker);
+        }
+        // "Agent" and "Sarah": in a two-party call the unnamed speaker has the other role.
+        if let ([a, b], [ra, rb]) = (labels.as_slice(), named.as_slice()) {
+            let (other, role) = match (ra, rb) {
+                (Role::Other, r) => (a, complement(*r)),
+                (r, Role::Other) => (b, complement(*r)),
+                _ => return None,
+            };
+            for t in turns.iter_mut().filter(|t| &t.speaker == other) {
+                t.role = role;
+            }
+            return Some(format!(
+                "speaker \"{other}\" taken as the {role}: the other speaker is labelled {} (override with --agent-speaker)",
+                complement(role)
+            ));
+        }
+        return None;
+    }
+    if labels.len() == 1 && labels[0] == UNKNOWN {
+        for t in turns.iter_mut() {
+            t.role = Role::Other;
+        }
+        return Some(
+            "no speaker labels in the input: every turn is role \"other\", so agent and customer rules cannot apply \
+             (use a transcript with speaker diarization, or --agent-speaker unknown to read it all as the agent)"
+                .into(),
+        );
+    }
+    let (agent, said) = pick_agent(turns, &labels);
+    for t in turns.iter_mut() {
+        t.role = if t.speaker == agent { Role::Agent } else { Role::Customer };
+    }
+    let why = if said.is_empty() {
+        "no agent phrases found, so the first speaker".to_owned()
+    } else {
+        format!("said {}", said.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "))
+    };
+    Some(format!("speaker \"{agent}\" taken as the agent: {why} (override with --agent-speaker)"))
+}
+
+fn complement(r: Role) -> Role {
+    match r {
+        Role::Agent => Role::Customer,
+        _ => Role::Agent,
+    }
+}
+
+fn quoted(labels: &[String]) -> String {
+    labels.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ")
+}
+
+/// The best-scoring speaker and the phrases that scored; the first speaker on a tie.
+fn pick_agent(turns: &[Turn], labels: &[String]) -> (String, Vec<&'static str>) {
+    let mut best: Option<(u32, &String, Vec<&'static str>)> = None;
+    for label in labels {
+        let mut score = 0;
+        let mut said = Vec::new();
+        for t in turns.iter().filter(|t| &t.speaker == label).take(OPENING_TURNS) {
+            let text = normalise(&t.text);
+            for (p, w) in AGENT_PHRASES {
+                if !said.contains(p) && text.contains(&format!(" {p} ")) {
+                    score += w;
+                    said.push(*p);
+                }
+            }
+        }
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, label, said));
+        }
+    }
+    match best {
+        Some((_, l, said)) => (l.clone(), said),
+        None => (labels.first().cloned().unwrap_or_default(), Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str, text: &str) -> Turn {
+        Turn::new(s, Role::Other, text)
+    }
+
+    #[test]
+    fn the_speaker_calling_from_a_company_is_the_agent() {
+        let mut turns = vec![
+            t("spk_0", "Hello?"),
+            t("spk_1", "Hi, this is Sam calling from Northfield Recovery."),
+            t("spk_0", "Oh."),
+        ];
+        let note = assign(&mut turns, &ReadOptions::default()).unwrap_or_default();
+        assert_eq!(turns.iter().map(|t| t.role).collect::<Vec<_>>(), vec![Role::Customer, Role::Agent, Role::Customer]);
+        assert!(note.contains("\"spk_1\" taken as the agent: said \"calling from\""), "{note}");
+    }
+
+    #[test]
+    fn a_tie_makes_the_first_speaker_the_agent() {
+        let mut turns = vec![t("A", "Hello."), t("B", "Hi.")];
+        let note = assign(&mut turns, &ReadOptions::default()).unwrap_or_default();
+        assert_eq!(turns[0].role, Role::Agent);
+        assert!(note.contains("first speaker"), "{note}");
+    }
+
+    #[test]
+    fn the_user_overrides() {
+        let mut turns = vec![t("spk_0", "Calling from Northfield."), t("spk_1", "Yes.")];
+        let opts = ReadOptions { agent_speakers: vec!["SPK_1".into()], ..ReadOptions::default() };
+        assert_eq!(assign(&mut turns, &opts), None);
+        assert_eq!(turns[1].role, Role::Agent);
+        assert_eq!(turns[0].role, Role::Customer);
+        let opts = ReadOptions { agent_speakers: vec!["nobody".into()], ..ReadOptions::default() };
+        assert!(assign(&mut turns, &opts).unwrap_or_default().contains("no speaker matched"));
+    }
+
+    #[test]
+    fn a_named_role_decides_the_other() {
+        let mut turns = vec![t("Agent", "Hello."), t("Sarah Jones", "Hi.")];
+        let note = assign(&mut turns, &ReadOptions::default()).unwrap_or_default();
+        assert_eq!(turns[1].role, Role::Customer);
+        assert!(note.contains("\"Sarah Jones\" taken as the customer"), "{note}");
+    }
+}
