@@ -1,0 +1,164 @@
+//! Conduct rules that need turn timings: interrupting the customer, dominating the talk time, long monologues
+//! and long silences (cards CD103-CD106 in `lexicons/timing.toml`).
+//!
+//! They read only `Turn::start_ms`/`end_ms`. A turn without both times is skipped, and a call without timings
+//! (plain text, native JSON without times) produces none of these findings: silence about timing is not evidence.
+//! The thresholds are constants here, documented in `docs/FORMATS.md` and on the rule cards.
+
+use super::{item, Analysis, Window};
+use crate::call::{Role, Turn};
+
+/// An agent turn that starts more than this many ms before the customer's turn ended interrupts it. Below it,
+/// the overlap is the normal jitter of turn-taking and of diarization.
+pub const INTERRUPT_OVERLAP_MS: u64 = 300;
+
+/// An overlapping agent turn shorter than this many words is a backchannel ("mm-hmm, right"), not an interruption.
+pub const INTERRUPT_MIN_WORDS: usize = 3;
+
+/// The agent's share of the talk time above which the call is flagged (percent).
+pub const TALK_SHARE_LIMIT_PCT: u64 = 70;
+
+/// Talk-time share is judged only on calls longer than this (ms): short calls are dominated by the opening script.
+pub const TALK_SHARE_MIN_CALL_MS: u64 = 120_000;
+
+/// An agent stretch of speech longer than this (ms) is a monologue.
+pub const MONOLOGUE_MS: u64 = 60_000;
+
+/// Within a monologue, the agent's pauses are shorter than this (ms); a longer one ends it (a hold is not speech).
+pub const MONOLOGUE_MAX_PAUSE_MS: u64 = 5_000;
+
+/// A gap with nobody speaking longer than this (ms) is a long silence.
+pub const SILENCE_MS: u64 = 20_000;
+
+/// Start and end of a turn, when it has both (and they are in order).
+fn span(t: &Turn) -> Option<(u64, u64)> {
+    match (t.start_ms, t.end_ms) {
+        (Some(s), Some(e)) if e >= s => Some((s, e)),
+        _ => None,
+    }
+}
+
+fn secs(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+/// Emit the timing findings.
+pub fn apply(w: &Window<'_>, out: &mut Analysis) {
+    if !w.call.turns.iter().any(|t| span(t).is_some()) {
+        return;
+    }
+    interruptions(w, out);
+    talk_time(w, out);
+    monologues(w, out);
+    silences(w, out);
+}
+
+/// An agent turn that begins while the customer's latest turn is still going.
+fn interruptions(w: &Window<'_>, out: &mut Analysis) {
+    let Some(rule) = w.rule("interruption") else { return };
+    let turns = &w.call.turns;
+    let mut last_customer: Option<(u64, u64)> = None;
+    for (i, t) in turns.iter().enumerate() {
+        let Some((start, _)) = span(t) else { continue };
+        match t.role {
+            Role::Customer => last_customer = Some((start, span(t).map_or(start, |s| s.1))),
+            Role::Agent => {
+                let Some((cs, ce)) = last_customer else { continue };
+                let facts = w.facts.get(i);
+                let words = facts.map_or(0, |f| f.words);
+                let filler = facts.is_some_and(|f| f.is_filler());
+                if start >= cs
+                    && ce > start.saturating_add(INTERRUPT_OVERLAP_MS)
+                    && words >= INTERRUPT_MIN_WORDS
+                    && !filler
+                {
+                    let (fs, fe) = facts.map_or((0, t.text.len()), |f| f.first_sentence);
+                    let mut it = item(rule, w.call, i, fs, fe);
+                    it.message = format!("{} ({} before the customer finished)", rule.summary, secs(ce - start));
+                    out.findings.push(it);
+                    // One interruption per customer turn: the rest of the overlap is the same event.
+                    last_customer = None;
+                }
+            }
+            Role::Other => {}
+        }
+    }
+}
+
+/// The agent's share of all speech, on calls long enough for it to mean something.
+fn talk_time(w: &Window<'_>, out: &mut Analysis) {
+    let Some(rule) = w.rule("talk-time") else { return };
+    let spans: Vec<(Role, u64, u64)> =
+        w.call.turns.iter().filter_map(|t| span(t).map(|(s, e)| (t.role, s, e))).collect();
+    let (Some(first), Some(last)) = (spans.iter().map(|x| x.1).min(), spans.iter().map(|x| x.2).max()) else { return };
+    if last - first <= TALK_SHARE_MIN_CALL_MS {
+        return;
+    }
+    let of = |r: Role| spans.iter().filter(|x| x.0 == r).map(|x| x.2 - x.1).sum::<u64>();
+    let (agent, customer) = (of(Role::Agent), of(Role::Customer));
+    let total = agent + customer + of(Role::Other);
+    if customer == 0 || total == 0 {
+        return;
+    }
+    let pct = agent.saturating_mul(100) / total;
+    if pct <= TALK_SHARE_LIMIT_PCT {
+        return;
+    }
+    let Some(i) = w.call.turns.iter().position(|t| t.role == Role::Agent) else { return };
+    let (fs, fe) = w.facts.get(i).map_or((0, 0), |f| f.first_sentence);
+    let mut it = item(rule, w.call, i, fs, fe);
+    it.message = format!("{}: the agent spoke {pct}% of the talk time (over {TALK_SHARE_LIMIT_PCT}%)", rule.summary);
+    out.findings.push(it);
+}
+
+/// Runs of agent speech longer than [`MONOLOGUE_MS`]; a customer filler ("mm-hmm") does not end a run.
+fn monologues(w: &Window<'_>, out: &mut Analysis) {
+    let Some(rule) = w.rule("monologue") else { return };
+    let mut run: Option<(usize, u64, u64)> = None;
+    let flush = |run: Option<(usize, u64, u64)>, out: &mut Analysis| {
+        if let Some((i, s, e)) = run {
+            if e - s > MONOLOGUE_MS {
+                let (fs, fe) = w.facts.get(i).map_or((0, 0), |f| f.first_sentence);
+                let mut it = item(rule, w.call, i, fs, fe);
+                it.message = format!("{}: about {} without a break", rule.summary, secs(e - s));
+                out.findings.push(it);
+            }
+        }
+    };
+    for (i, t) in w.call.turns.iter().enumerate() {
+        let backchannel = t.role != Role::Agent && w.facts.get(i).is_some_and(|f| f.is_filler());
+        if backchannel {
+            continue;
+        }
+        let Some((s, e)) = span(t).filter(|_| t.role == Role::Agent) else {
+            flush(run.take(), out);
+            continue;
+        };
+        run = match run {
+            Some((first, rs, re)) if s <= re.saturating_add(MONOLOGUE_MAX_PAUSE_MS) => Some((first, rs, re.max(e))),
+            other => {
+                flush(other, out);
+                Some((i, s, e))
+            }
+        };
+    }
+    flush(run, out);
+}
+
+/// Gaps longer than [`SILENCE_MS`] with nobody speaking, reported on the turn that ends them.
+fn silences(w: &Window<'_>, out: &mut Analysis) {
+    let Some(rule) = w.rule("silence") else { return };
+    let mut spoken_until: Option<u64> = None;
+    for (i, t) in w.call.turns.iter().enumerate() {
+        let Some((s, e)) = span(t) else { continue };
+        if let Some(until) = spoken_until {
+            if s > until.saturating_add(SILENCE_MS) {
+                let (fs, fe) = w.facts.get(i).map_or((0, 0), |f| f.first_sentence);
+                let mut it = item(rule, w.call, i, fs, fe);
+                it.message = format!("{}: {} of silence before this turn", rule.summary, secs(s - until));
+                out.findings.push(it);
+            }
+        }
+        spoken_until = Some(spoken_until.map_or(e, |u| u.max(e)));
+    }
+}
