@@ -58,7 +58,9 @@ pub fn read_transcribe(v: &Value, source: &Source, opts: &ReadOptions) -> Result
             .join(" ");
         turns = sequential([Piece::new(UNKNOWN, text, None, None)]);
     }
-    let role_note = roles::assign(&mut turns, opts);
+    // With channel identification, channel 0 is the agent leg in most contact-centre set-ups: it wins a tie.
+    let tie = (!channels.is_empty() && segments.is_empty()).then_some(("ch_0", "channel ch_0 (the usual agent leg)"));
+    let role_note = roles::assign_with_tie(&mut turns, opts, tie);
     let mut call = new_call(source, cx.format, turns, scalar_metadata(root));
     call.role_note = role_note;
     Ok(call)

@@ -145,6 +145,11 @@ pub fn detect(bytes: &[u8], path: &str) -> InputFormat {
                 }
             }
         }
+        // `[00:00:01] Agent:` and `[0.00s -> 3.40s]` open plain-text lines too: JSON only if it parses as JSON
+        // or the first line does not look like a transcript line.
+        Some(b'[') if serde_json::from_slice::<Value>(strip_bom(bytes)).is_err() && first_line_is_transcript(bytes) => {
+            InputFormat::Text
+        }
         Some(b'[') => InputFormat::Json,
         _ => detect_text(bytes, &lower),
     }
@@ -156,6 +161,14 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 
 fn first_byte(bytes: &[u8]) -> Option<u8> {
     strip_bom(bytes).iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+fn first_line_is_transcript(bytes: &[u8]) -> bool {
+    let body = strip_bom(bytes);
+    let head = String::from_utf8_lossy(&body[..body.len().min(512)]);
+    let first = head.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    let line = text::split_line(first);
+    line.start_ms.is_some() || line.label.is_some()
 }
 
 /// WebVTT, SRT or plain text, from the first non-blank lines; the extension decides only when both could apply.

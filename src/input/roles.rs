@@ -85,6 +85,12 @@ pub fn speakers(turns: &[Turn]) -> Vec<&str> {
 /// Set every turn's role and return the note explaining a decision the reader made (None when the input or the
 /// user decided).
 pub fn assign(turns: &mut [Turn], opts: &ReadOptions) -> Option<String> {
+    assign_with_tie(turns, opts, None)
+}
+
+/// As [`assign`], with the speaker the heuristic picks on a tie instead of the first one (Amazon's `ch_0`, the
+/// agent leg in most contact-centre recordings), with the reason to print.
+pub fn assign_with_tie(turns: &mut [Turn], opts: &ReadOptions, tie: Option<(&str, &str)>) -> Option<String> {
     let labels: Vec<String> = speakers(turns).into_iter().map(str::to_owned).collect();
     if labels.is_empty() {
         return None;
@@ -134,11 +140,18 @@ pub fn assign(turns: &mut [Turn], opts: &ReadOptions) -> Option<String> {
                 .into(),
         );
     }
-    let (agent, said) = pick_agent(turns, &labels);
+    let (mut agent, said) = pick_agent(turns, &labels);
+    let mut tie_reason = None;
+    if let Some((label, reason)) = tie.filter(|(l, _)| said.is_empty() && labels.iter().any(|x| x == l)) {
+        agent = label.to_owned();
+        tie_reason = Some(reason);
+    }
     for t in turns.iter_mut() {
         t.role = if t.speaker == agent { Role::Agent } else { Role::Customer };
     }
-    let why = if said.is_empty() {
+    let why = if let Some(reason) = tie_reason {
+        format!("no agent phrases found, so {reason}")
+    } else if said.is_empty() {
         "no agent phrases found, so the first speaker".to_owned()
     } else {
         format!("said {}", said.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "))

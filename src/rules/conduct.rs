@@ -38,8 +38,10 @@ fn span(t: &Turn) -> Option<(u64, u64)> {
     }
 }
 
+/// Milliseconds as seconds with one decimal, rounded half up.
 fn secs(ms: u64) -> String {
-    format!("{:.1} s", ms as f64 / 1000.0)
+    let tenths = ms.saturating_add(50) / 100;
+    format!("{}.{} s", tenths / 10, tenths % 10)
 }
 
 /// Emit the timing findings.
@@ -94,14 +96,15 @@ fn talk_time(w: &Window<'_>, out: &mut Analysis) {
     if last - first <= TALK_SHARE_MIN_CALL_MS {
         return;
     }
-    let of = |r: Role| spans.iter().filter(|x| x.0 == r).map(|x| x.2 - x.1).sum::<u64>();
+    // Sums in u128: times come from the input, and absurd ones must not overflow.
+    let of = |r: Role| spans.iter().filter(|x| x.0 == r).map(|x| u128::from(x.2 - x.1)).sum::<u128>();
     let (agent, customer) = (of(Role::Agent), of(Role::Customer));
     let total = agent + customer + of(Role::Other);
     if customer == 0 || total == 0 {
         return;
     }
-    let pct = agent.saturating_mul(100) / total;
-    if pct <= TALK_SHARE_LIMIT_PCT {
+    let pct = agent * 100 / total;
+    if pct <= u128::from(TALK_SHARE_LIMIT_PCT) {
         return;
     }
     let Some(i) = w.call.turns.iter().position(|t| t.role == Role::Agent) else { return };
