@@ -434,3 +434,16 @@ proptest! {
         let _ = analyzer.analyze(&call);
     }
 }
+
+#[test]
+fn gzipped_inputs_are_read_like_the_plain_ones() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&bytes("deepgram-words.json")).expect("compress in memory");
+    let packed = gz.finish().expect("compress in memory");
+    let calls = input::read(&packed, &source("deepgram-words.json"), &ReadOptions::default());
+    let plain = read_one("deepgram-words.json", &ReadOptions::default());
+    assert_eq!(calls.into_iter().next().and_then(Result::ok), Some(plain));
+    let e = error_of("x.gz", &[0x1f, 0x8b, 0, 1, 2], InputFormat::Auto);
+    assert!(e.starts_with("tests/fixtures/formats/x.gz: gzip: cannot decompress"), "{e}");
+}

@@ -273,6 +273,13 @@ fn looks_like_jsonl(bytes: &[u8]) -> bool {
 /// Read every call in one input. A file in a line-oriented format yields one result per record, so one bad record
 /// does not hide the others.
 pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Call, InputError>> {
+    // Archived exports are often gzipped (`calls.jsonl.gz`): any format may come compressed.
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return match gunzip(bytes) {
+            Ok(plain) => read(&plain, source, opts),
+            Err(message) => vec![Err(InputError::new(source.clone(), message))],
+        };
+    }
     let format = match opts.format {
         InputFormat::Auto => detect(bytes, &source.path),
         f => f,
@@ -287,6 +294,25 @@ pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Cal
             .map_err(|e| InputError::new(e.source, format!("{}: {}", f.name(), e.message)))
             .and_then(|v| read_value(f, &v, source, opts))],
     }
+}
+
+/// The most a gzipped input may expand to: a guard against decompression bombs, far above any real transcript.
+pub const MAX_GUNZIPPED_BYTES: u64 = 1 << 30;
+
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(MAX_GUNZIPPED_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("gzip: cannot decompress: {e}"))?;
+    if out.len() as u64 > MAX_GUNZIPPED_BYTES {
+        return Err(format!("gzip: expands to more than {} MiB; split the archive", MAX_GUNZIPPED_BYTES >> 20));
+    }
+    if out.starts_with(&[0x1f, 0x8b]) {
+        return Err("gzip: compressed twice; decompress it once first".into());
+    }
+    Ok(out)
 }
 
 /// Read a parsed JSON document in a vendor format (or native JSON, for `Json`).
