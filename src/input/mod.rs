@@ -133,16 +133,24 @@ impl ReadOptions {
 /// documents by their fields (see [`detect_value`]). A JSON document that matches no vendor is native JSON, so
 /// its errors are the native reader's.
 pub fn detect(bytes: &[u8], path: &str) -> InputFormat {
+    match detect_shape(bytes, path) {
+        InputFormat::Auto => match serde_json::from_slice::<Value>(strip_bom(bytes)) {
+            Ok(v) => detect_value(&v),
+            Err(_) => InputFormat::Json,
+        },
+        f => f,
+    }
+}
+
+/// The format as far as it shows without parsing JSON: `Auto` for a single JSON object, whose fields decide.
+fn detect_shape(bytes: &[u8], path: &str) -> InputFormat {
     let lower = path.to_ascii_lowercase();
     match first_byte(bytes) {
         Some(b'{') => {
             if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || looks_like_jsonl(bytes) {
                 InputFormat::Jsonl
             } else {
-                match serde_json::from_slice::<Value>(strip_bom(bytes)) {
-                    Ok(v) => detect_value(&v),
-                    Err(_) => InputFormat::Json,
-                }
+                InputFormat::Auto
             }
         }
         // `[00:00:01] Agent:` and `[0.00s -> 3.40s]` open plain-text lines too: JSON only if it parses as JSON
@@ -281,12 +289,17 @@ pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Cal
         };
     }
     let format = match opts.format {
-        InputFormat::Auto => detect(bytes, &source.path),
+        InputFormat::Auto => detect_shape(bytes, &source.path),
         f => f,
     };
     match format {
+        // One JSON document, format unknown: parse it once, then recognise it from its fields.
+        InputFormat::Auto => vec![native::parse(bytes, source).and_then(|v| match detect_value(&v) {
+            InputFormat::Json => native::from_value(v, source, opts),
+            f => read_value(f, &v, source, opts),
+        })],
         InputFormat::Jsonl => read_jsonl(bytes, source, opts),
-        InputFormat::Json | InputFormat::Auto => native::read(bytes, source, opts),
+        InputFormat::Json => native::read(bytes, source, opts),
         InputFormat::Text => vec![text::read(bytes, source, opts)],
         InputFormat::Vtt => vec![vtt::read(bytes, source, opts)],
         InputFormat::Srt => vec![srt::read(bytes, source, opts)],

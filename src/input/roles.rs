@@ -71,6 +71,21 @@ fn normalise(text: &str) -> String {
     out
 }
 
+/// The role a label names: a role word (`Agent`), also numbered (`Agent 2`, `customer_1`).
+pub fn named_role(label: &str) -> Role {
+    match Role::from_label(label) {
+        Role::Other => {
+            let base = label.trim().trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches([' ', '_', '-']);
+            if base.len() < label.trim().len() {
+                Role::from_label(base)
+            } else {
+                Role::Other
+            }
+        }
+        r => r,
+    }
+}
+
 /// Distinct speaker labels in order of first appearance.
 pub fn speakers(turns: &[Turn]) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
@@ -108,10 +123,17 @@ pub fn assign_with_tie(turns: &mut [Turn], opts: &ReadOptions, tie: Option<(&str
             quoted(&labels)
         ));
     }
-    let named: Vec<Role> = labels.iter().map(|l| Role::from_label(l)).collect();
+    // `A:` and `C:` together are the agent/customer shorthand of some contact-centre exports.
+    let ac = labels.len() == 2 && labels.iter().all(|l| l.eq_ignore_ascii_case("a") || l.eq_ignore_ascii_case("c"));
+    let role_of = |l: &str| match l {
+        _ if !ac => named_role(l),
+        "a" | "A" => Role::Agent,
+        _ => Role::Customer,
+    };
+    let named: Vec<Role> = labels.iter().map(|l| role_of(l)).collect();
     if named.iter().any(|r| *r != Role::Other) {
         for t in turns.iter_mut() {
-            t.role = Role::from_label(&t.speaker);
+            t.role = role_of(&t.speaker);
         }
         // "Agent" and "Sarah": in a two-party call the unnamed speaker has the other role.
         if let ([a, b], [ra, rb]) = (labels.as_slice(), named.as_slice()) {
@@ -232,6 +254,19 @@ mod tests {
         assert_eq!(turns[0].role, Role::Customer);
         let opts = ReadOptions { agent_speakers: vec!["nobody".into()], ..ReadOptions::default() };
         assert!(assign(&mut turns, &opts).unwrap_or_default().contains("no speaker matched"));
+    }
+
+    #[test]
+    fn numbered_roles_and_the_a_c_shorthand() {
+        let mut turns = vec![t("Agent 2", "Hello."), t("Customer 1", "Hi.")];
+        assert_eq!(assign(&mut turns, &ReadOptions::default()), None);
+        assert_eq!(turns[0].role, Role::Agent);
+        assert_eq!(turns[1].role, Role::Customer);
+        let mut turns = vec![t("C", "Hello?"), t("A", "Hi, it's Sam.")];
+        assert_eq!(assign(&mut turns, &ReadOptions::default()), None);
+        assert_eq!(turns[1].role, Role::Agent);
+        assert_eq!(named_role("spk_0"), Role::Other);
+        assert_eq!(named_role("42"), Role::Other);
     }
 
     #[test]

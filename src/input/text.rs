@@ -65,7 +65,7 @@ pub fn label_kind(label: &str) -> Option<LabelKind> {
     if !l.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '\'')) {
         return None;
     }
-    if Role::from_label(l) != Role::Other {
+    if roles::named_role(l) != Role::Other {
         return Some(LabelKind::Role);
     }
     let lower = l.to_ascii_lowercase();

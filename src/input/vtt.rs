@@ -15,12 +15,10 @@ use crate::call::{Call, Source};
 /// Read a WebVTT file as one call.
 ///
 /// # Errors
-/// Not UTF-8, no `WEBVTT` header, a cue timing that cannot be read, or no cues.
+/// Not UTF-8, a cue timing that cannot be read, or no cues.
 pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
+    // A missing `WEBVTT` header is forgiven: some exporters drop it, and the cues are what matter.
     let text = decode(bytes, source, "vtt")?;
-    if !text.trim_start().starts_with("WEBVTT") {
-        return Err(InputError::new(source.clone(), "vtt: line 1: missing the \"WEBVTT\" header"));
-    }
     read_cues(text, source, opts, "vtt")
 }
 
@@ -149,7 +147,12 @@ pub fn read_cues(text: &str, source: &Source, opts: &ReadOptions, format: &'stat
     }
     let mut turns = sequential(pieces);
     if turns.is_empty() {
-        return Err(InputError::new(source.clone(), format!("{format}: no cues with text")));
+        return Err(InputError::new(
+            source.clone(),
+            format!(
+                "{format}: no cues with text (expected cues such as \"00:00:01.000 --> 00:00:04.000\" and a text line)"
+            ),
+        ));
     }
     let role_note = roles::assign(&mut turns, opts);
     let mut call = new_call(source, format, turns, serde_json::Map::new());
