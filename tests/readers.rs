@@ -447,3 +447,13 @@ fn gzipped_inputs_are_read_like_the_plain_ones() {
     let e = error_of("x.gz", &[0x1f, 0x8b, 0, 1, 2], InputFormat::Auto);
     assert!(e.starts_with("tests/fixtures/formats/x.gz: gzip: cannot decompress"), "{e}");
 }
+
+#[test]
+fn an_unknown_json_document_says_what_was_expected() {
+    let e = error_of("rev.json", br#"{"monologues": [], "speakers": 2}"#, InputFormat::Auto);
+    assert!(e.starts_with("tests/fixtures/formats/rev.json: json: not a transcript format callcoach recognises (top-level fields: monologues, speakers); expected a native call"), "{e}");
+    assert!(e.ends_with("use --input-format to force one"), "{e}");
+    // A native call keeps the native reader's own messages.
+    let e = error_of("n.json", br#"{"id": "x"}"#, InputFormat::Auto);
+    assert!(e.contains("missing \"turns\""), "{e}");
+}

@@ -295,7 +295,7 @@ pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Cal
     match format {
         // One JSON document, format unknown: parse it once, then recognise it from its fields.
         InputFormat::Auto => vec![native::parse(bytes, source).and_then(|v| match detect_value(&v) {
-            InputFormat::Json => native::from_value(v, source, opts),
+            InputFormat::Json => unrecognised(&v, source).map_or_else(|| native::from_value(v, source, opts), Err),
             f => read_value(f, &v, source, opts),
         })],
         InputFormat::Jsonl => read_jsonl(bytes, source, opts),
@@ -364,7 +364,35 @@ pub fn read_record(line: &[u8], source: &Source, opts: &ReadOptions) -> Result<C
         _ => detect_value(&v),
     };
     match format {
+        InputFormat::Json if opts.format != InputFormat::Json => {
+            unrecognised(&v, source).map_or_else(|| native::from_value(v, source, opts), Err)
+        }
         InputFormat::Json => native::from_value(v, source, opts),
         f => read_value(f, &v, source, opts),
     }
+}
+
+/// The formats a JSON document may be in, for messages.
+const JSON_FORMATS: &str = "a native call {\"id\", \"turns\"}, aws-transcribe, aws-call-analytics, whisper, whisperx, \
+                            whisper-cpp, deepgram, assemblyai, google or azure";
+
+/// An object that is neither a native call (no `id`, no `turns`) nor any vendor format: say so, with its fields,
+/// rather than report the native reader's missing `id`.
+fn unrecognised(v: &Value, source: &Source) -> Option<InputError> {
+    let o = v.as_object()?;
+    if o.is_empty() || o.contains_key("id") || o.contains_key("turns") {
+        return None;
+    }
+    let mut keys: Vec<&str> = o.keys().map(String::as_str).take(8).collect();
+    if o.len() > keys.len() {
+        keys.push("...");
+    }
+    Some(InputError::new(
+        source.clone(),
+        format!(
+            "json: not a transcript format callcoach recognises (top-level fields: {}); expected {JSON_FORMATS}; \
+             use --input-format to force one",
+            keys.join(", ")
+        ),
+    ))
 }
