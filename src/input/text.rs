@@ -23,6 +23,9 @@ use crate::call::{Call, Role, Source, Turn};
 /// How many lines a name-like label must start before it is taken as a speaker.
 pub const NAME_MIN_LINES: usize = 2;
 
+/// The key under which [`label_counts`] counts every one-letter label together (not a possible label itself).
+const SINGLE_LETTERS: &str = "\u{0}single-letter";
+
 /// The longest label taken as a speaker, in bytes.
 const MAX_LABEL: usize = 40;
 
@@ -213,7 +216,10 @@ fn accepted(line: &Line<'_>, counts: &HashMap<String, usize>) -> bool {
     if line.bracketed {
         return true;
     }
-    let recurs = counts.get(&label.to_lowercase()).copied().unwrap_or(0) >= NAME_MIN_LINES;
+    // Single letters (`A:`, `C:`, `B:`) recur as a set: a reply by `C` may come only once.
+    let count = |k: &str| counts.get(k).copied().unwrap_or(0);
+    let recurs = count(&label.to_lowercase()) >= NAME_MIN_LINES
+        || (label.chars().count() == 1 && count(SINGLE_LETTERS) >= NAME_MIN_LINES);
     match label_kind(label) {
         Some(LabelKind::Role | LabelKind::Generic) => true,
         Some(LabelKind::Name) if line.dash => recurs && !label.chars().any(char::is_lowercase),
@@ -228,6 +234,9 @@ pub fn label_counts<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>) -> HashMa
     for l in lines {
         if let Some(label) = l.label {
             *counts.entry(label.to_lowercase()).or_insert(0) += 1;
+            if label.chars().count() == 1 {
+                *counts.entry(SINGLE_LETTERS.to_owned()).or_insert(0) += 1;
+            }
         }
     }
     counts
@@ -334,6 +343,18 @@ mod tests {
         assert_eq!(parts("We can meet at 5:30 pm"), (None, None, None, "We can meet at 5:30 pm"));
         assert_eq!(parts("[inaudible] yes"), (None, None, None, "[inaudible] yes"));
         assert_eq!(parts("well - I think so").2, None);
+    }
+
+    #[test]
+    fn one_letter_labels_recur_as_a_set() {
+        let call = read(
+            b"A: Hi, this is Sam.\nC: Hello.\nA: About your account.",
+            &Source::file("ac.txt"),
+            &ReadOptions::default(),
+        )
+        .unwrap_or_default();
+        assert_eq!(call.roles(), vec![Role::Agent, Role::Customer, Role::Agent]);
+        assert_eq!(call.role_note, None);
     }
 
     #[test]
