@@ -457,3 +457,20 @@ fn an_unknown_json_document_says_what_was_expected() {
     let e = error_of("n.json", br#"{"id": "x"}"#, InputFormat::Auto);
     assert!(e.contains("missing \"turns\""), "{e}");
 }
+
+#[test]
+fn google_channels_are_two_legs_of_the_call() {
+    let doc = json!({"results": [
+        {"channelTag": 1, "alternatives": [{"transcript": "This is Sam calling from Northfield Recovery.",
+            "words": [{"word": "This", "startTime": "0.2s", "endTime": "0.4s"}, {"word": "Recovery.", "startTime": "2s", "endTime": "2.6s"}]}]},
+        {"channelTag": 2, "alternatives": [{"transcript": "Hello?",
+            "words": [{"word": "Hello?", "startTime": "0s", "endTime": "0.5s"}]}]}
+    ]});
+    let call = input::read(doc.to_string().as_bytes(), &source("g.json"), &ReadOptions::default())
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let got: Vec<_> = call.turns.iter().map(|t| (t.speaker.as_str(), t.role, t.start_ms, t.end_ms)).collect();
+    assert_eq!(got, vec![("ch2", Role::Customer, Some(0), Some(500)), ("ch1", Role::Agent, Some(200), Some(2600))]);
+}

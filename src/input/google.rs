@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{google_duration, Ctx, Path};
-use super::turns::{new_call, scalar_metadata, sequential, Piece, UNKNOWN};
+use super::turns::{by_channel, new_call, scalar_metadata, sequential, Piece, UNKNOWN};
 use super::{roles, InputError, ReadOptions};
 use crate::call::{Call, Source};
 
@@ -106,7 +106,13 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
             pieces.push(Piece::new(speaker, transcript, start, stop));
         }
     }
-    let mut turns = sequential(pieces);
+    // Untagged results from two channels are two legs of the call: interleave them by time.
+    let mut turns = if tagged.is_empty() && channels > 1 {
+        pieces.sort_by_key(|p| p.start_ms.unwrap_or(0));
+        by_channel(pieces)
+    } else {
+        sequential(pieces)
+    };
     let role_note = roles::assign(&mut turns, opts);
     let mut call = new_call(source, cx.format, turns, scalar_metadata(outer));
     call.role_note = role_note;
