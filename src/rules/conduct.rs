@@ -165,3 +165,115 @@ fn silences(w: &Window<'_>, out: &mut Analysis) {
         spoken_until = Some(spoken_until.map_or(e, |u| u.max(e)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::call::{Call, Role, Turn};
+    use crate::rules::Analyzer;
+
+    /// A turn: role, text and optional (start, end) in ms.
+    type Spec<'a> = (Role, &'a str, Option<(u64, u64)>);
+
+    fn call(turns: &[Spec<'_>]) -> Call {
+        let turns = turns
+            .iter()
+            .map(|(role, text, times)| {
+                let mut t = Turn::new(role.as_str(), *role, *text);
+                t.start_ms = times.map(|x| x.0);
+                t.end_ms = times.map(|x| x.1);
+                t
+            })
+            .collect();
+        Call { id: "t".into(), turns, ..Call::default() }
+    }
+
+    /// The timing findings: (code, turn, message).
+    fn timing(c: &Call) -> Vec<(&'static str, usize, String)> {
+        let analyzer = Analyzer::builtin(None).unwrap_or_else(|e| panic!("{e}"));
+        let a = analyzer.analyze(c);
+        a.findings
+            .into_iter()
+            .filter(|f| matches!(f.code, "CD103" | "CD104" | "CD105" | "CD106"))
+            .map(|f| (f.code, f.turn, f.message))
+            .collect()
+    }
+
+    const C: Role = Role::Customer;
+    const A: Role = Role::Agent;
+
+    #[test]
+    fn interruption_needs_real_overlap_and_real_words() {
+        let talk = "I was trying to say my hours were cut";
+        let over = "Right, but I need a payment today.";
+        let got = timing(&call(&[(C, talk, Some((0, 6000))), (A, over, Some((4000, 8000)))]));
+        assert_eq!(got.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(), vec![("CD103", 1)]);
+        assert!(got[0].2.ends_with("(2.0 s before the customer finished)"), "{got:?}");
+        // 200 ms of overlap is turn-taking, not interrupting.
+        assert!(timing(&call(&[(C, talk, Some((0, 6000))), (A, over, Some((5800, 8000)))])).is_empty());
+        // A backchannel is listening.
+        assert!(timing(&call(&[(C, talk, Some((0, 6000))), (A, "Mm-hmm.", Some((3000, 3400)))])).is_empty());
+        // No times, no timing findings.
+        assert!(timing(&call(&[(C, talk, None), (A, over, None)])).is_empty());
+    }
+
+    #[test]
+    fn talk_time_share_on_long_calls_only() {
+        let share = |a1: (u64, u64), c: (u64, u64), a2: (u64, u64)| {
+            timing(&call(&[(A, "Hello there.", Some(a1)), (C, "Okay.", Some(c)), (A, "So, the balance.", Some(a2))]))
+                .into_iter()
+                .filter(|x| x.0 == "CD104")
+                .collect::<Vec<_>>()
+        };
+        let got = share((0, 50_000), (50_000, 55_000), (55_000, 150_000));
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, 0);
+        assert!(got[0].2.ends_with("the agent spoke 96% of the talk time (over 70%)"), "{got:?}");
+        assert!(share((0, 50_000), (50_000, 55_000), (55_000, 100_000)).is_empty(), "a 100 s call");
+        assert!(share((0, 40_000), (40_000, 100_000), (100_000, 150_000)).is_empty(), "60% agent");
+    }
+
+    #[test]
+    fn monologues_survive_backchannels_but_not_holds() {
+        let codes = |c: &Call| timing(c).into_iter().filter(|x| x.0 == "CD105").map(|x| x.1).collect::<Vec<_>>();
+        assert_eq!(
+            codes(&call(&[(A, "Let me explain.", Some((0, 75_000))), (C, "Okay.", Some((76_000, 77_000)))])),
+            vec![0]
+        );
+        assert!(codes(&call(&[(A, "Let me explain.", Some((0, 45_000)))])).is_empty());
+        let with_mm = call(&[
+            (A, "Let me explain.", Some((0, 40_000))),
+            (C, "Mm-hmm.", Some((40_000, 40_500))),
+            (A, "Then the fees.", Some((40_500, 80_000))),
+        ]);
+        assert_eq!(codes(&with_mm), vec![0]);
+        let with_hold =
+            call(&[(A, "Let me check.", Some((0, 40_000))), (A, "Thanks for holding.", Some((50_000, 90_000)))]);
+        assert!(codes(&with_hold).is_empty(), "a 10 s hold ends the stretch");
+        let with_question = call(&[
+            (A, "Let me explain.", Some((0, 40_000))),
+            (C, "What does that mean for me?", Some((40_000, 42_000))),
+            (A, "It means this.", Some((42_000, 80_000))),
+        ]);
+        assert!(codes(&with_question).is_empty(), "a real customer turn ends the stretch");
+    }
+
+    #[test]
+    fn silences_are_measured_from_the_latest_end() {
+        let codes = |c: &Call| timing(c).into_iter().filter(|x| x.0 == "CD106").map(|x| (x.1, x.2)).collect::<Vec<_>>();
+        let got =
+            codes(&call(&[(A, "Let me check.", Some((0, 3000))), (A, "Thanks for waiting.", Some((28_000, 30_000)))]));
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, 1);
+        assert!(got[0].1.ends_with("25.0 s of silence before this turn"), "{got:?}");
+        assert!(
+            codes(&call(&[(A, "Let me check.", Some((0, 3000))), (A, "Thanks.", Some((13_000, 15_000)))])).is_empty()
+        );
+        // A long turn overlapping a short one: the gap counts from the later end.
+        let overlapped = call(&[
+            (C, "A long story.", Some((0, 30_000))),
+            (A, "Mm-hmm.", Some((1000, 1500))),
+            (C, "And so on.", Some((35_000, 36_000))),
+        ]);
+        assert!(codes(&overlapped).is_empty());
+    }
+}
