@@ -52,7 +52,10 @@ pub fn collect_inputs(paths: &[String]) -> Vec<Result<Input, InputError>> {
         } else if path.exists() {
             out.push(Ok(Input::File(path.to_path_buf())));
         } else {
-            out.push(Err(InputError::new(Source::file(p.as_str()), "no such file or folder")));
+            out.push(Err(InputError::new(
+                Source::file(p.as_str()),
+                "no such file or folder",
+            )));
         }
     }
     out
@@ -62,7 +65,10 @@ fn walk(dir: &Path, out: &mut Vec<Result<Input, InputError>>) {
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(e) => {
-            out.push(Err(InputError::new(Source::file(dir.display().to_string()), format!("cannot read folder: {e}"))));
+            out.push(Err(InputError::new(
+                Source::file(dir.display().to_string()),
+                format!("cannot read folder: {e}"),
+            )));
             return;
         }
     };
@@ -70,7 +76,11 @@ fn walk(dir: &Path, out: &mut Vec<Result<Input, InputError>>) {
     for p in entries {
         if p.is_dir() {
             walk(&p, out);
-        } else if p.extension().and_then(|x| x.to_str()).is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())) {
+        } else if p
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+        {
             out.push(Ok(Input::File(p)));
         }
     }
@@ -84,7 +94,9 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, InputError> {
     let mut buf = Vec::new();
     let res = match input {
         Input::Stdin => std::io::stdin().lock().read_to_end(&mut buf).map(|_| ()),
-        Input::File(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut buf)).map(|_| ()),
+        Input::File(p) => std::fs::File::open(p)
+            .and_then(|mut f| f.read_to_end(&mut buf))
+            .map(|_| ()),
     };
     res.map_err(|e| InputError::new(Source::file(input.name()), format!("cannot read: {e}")))?;
     Ok(buf)
@@ -99,12 +111,17 @@ pub fn read_calls(input: &Input, opts: &ReadOptions) -> Vec<Result<Call, InputEr
 }
 
 /// Analyse calls in parallel; results keep the order of `calls`.
-pub fn analyze_all(analyzer: &Analyzer, calls: Vec<Result<Call, InputError>>) -> Vec<Result<(Call, Analysis), InputError>> {
+pub fn analyze_all(
+    analyzer: &Analyzer,
+    calls: Vec<Result<Call, InputError>>,
+) -> Vec<Result<(Call, Analysis), InputError>> {
     calls
         .into_par_iter()
-        .map(|c| c.map(|call| {
-            let a = analyzer.analyze(&call);
-            (call, a)
-        }))
+        .map(|c| {
+            c.map(|call| {
+                let a = analyzer.analyze(&call);
+                (call, a)
+            })
+        })
         .collect()
 }

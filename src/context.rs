@@ -46,7 +46,9 @@ impl Context {
 /// Judge one hit of a tokenized turn, given all the hits of that turn (frames are hits too).
 pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Context {
     let toks = &tt.tokens;
-    let Some(first) = toks.get(hit.tok_start) else { return Context::default() };
+    let Some(first) = toks.get(hit.tok_start) else {
+        return Context::default();
+    };
     let sentence = first.sentence;
     let clause = first.clause;
 
@@ -78,13 +80,27 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
     let echoed = before(Target::Echo, false);
     let hedged = before(Target::Hedge, true);
 
-    let question = tt.questions.get(sentence as usize).copied().unwrap_or(false)
+    let question = tt
+        .questions
+        .get(sentence as usize)
+        .copied()
+        .unwrap_or(false)
         || (!tt.punctuated
             && hits.iter().any(|h| {
                 h.target == Target::QuestionOpener
                     && toks[h.tok_start].sentence == sentence
                     && (h.tok_start == 0 || toks[h.tok_start - 1].sentence != sentence)
             }));
-    let quoted = tt.quoted.iter().any(|&(a, b)| hit.start >= a && hit.end <= b);
-    Context { negated, reported, echoed, question, quoted, hedged }
+    let quoted = tt
+        .quoted
+        .iter()
+        .any(|&(a, b)| hit.start >= a && hit.end <= b);
+    Context {
+        negated,
+        reported,
+        echoed,
+        question,
+        quoted,
+        hedged,
+    }
 }

@@ -102,7 +102,10 @@ impl Category {
     pub fn is_request(self) -> bool {
         matches!(
             self,
-            Category::CeaseRequest | Category::Attorney | Category::Dispute | Category::ValidationRequest
+            Category::CeaseRequest
+                | Category::Attorney
+                | Category::Dispute
+                | Category::ValidationRequest
         )
     }
 }
@@ -155,7 +158,9 @@ impl FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            _ => Err(format!("unknown severity {s:?}; expected info, low, medium, high or critical")),
+            _ => Err(format!(
+                "unknown severity {s:?}; expected info, low, medium, high or critical"
+            )),
         }
     }
 }

@@ -32,6 +32,7 @@
 pub mod batch;
 pub mod call;
 pub mod context;
+pub mod expect;
 pub mod finding;
 pub mod input;
 pub mod lexicon;

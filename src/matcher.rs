@@ -58,7 +58,8 @@ pub struct Scanner {
     pub negation_window: usize,
 }
 
-const AMOUNT: &str = r"\d[\d,]*(?:\.\d+)?(?: (?:dollars|dollar|pounds|pound|quid|bucks|pence|cents|usd|gbp|grand))?";
+const AMOUNT: &str =
+    r"\d[\d,]*(?:\.\d+)?(?: (?:dollars|dollar|pounds|pound|quid|bucks|pence|cents|usd|gbp|grand))?";
 const TIME: &str = r"(?:\d{1,2}(?: \d\d)?(?: (?:am|pm|a m|p m|o'clock|oclock))?|\d{1,2}(?:am|pm)|today|tonight|tomorrow|(?:this|tomorrow) (?:morning|afternoon|evening)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:the )?end of (?:the )?(?:day|week|month)|close of business|noon|midday|midnight)";
 
 fn slot_regex(norm: &str) -> String {
@@ -88,33 +89,34 @@ impl Scanner {
         let mut targets: Vec<Vec<Target>> = Vec::new();
         let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         let mut regexes = Vec::new();
-        let mut add = |phrase: &str, t: Target, regexes: &mut Vec<(Regex, Target)>| -> Result<(), String> {
-            for v in expand_phrase(phrase)? {
-                let n = normalise_phrase(&v);
-                if n.is_empty() {
-                    continue;
-                }
-                if n.contains('{') {
-                    let re = Regex::new(&slot_regex(&n)).map_err(|e| e.to_string())?;
-                    regexes.push((re, t));
-                    continue;
-                }
-                let key = format!(" {n} ");
-                match index.get(&key) {
-                    Some(&i) => {
-                        if !targets[i].contains(&t) {
-                            targets[i].push(t);
+        let mut add =
+            |phrase: &str, t: Target, regexes: &mut Vec<(Regex, Target)>| -> Result<(), String> {
+                for v in expand_phrase(phrase)? {
+                    let n = normalise_phrase(&v);
+                    if n.is_empty() {
+                        continue;
+                    }
+                    if n.contains('{') {
+                        let re = Regex::new(&slot_regex(&n)).map_err(|e| e.to_string())?;
+                        regexes.push((re, t));
+                        continue;
+                    }
+                    let key = format!(" {n} ");
+                    match index.get(&key) {
+                        Some(&i) => {
+                            if !targets[i].contains(&t) {
+                                targets[i].push(t);
+                            }
+                        }
+                        None => {
+                            index.insert(key.clone(), patterns.len());
+                            patterns.push(key);
+                            targets.push(vec![t]);
                         }
                     }
-                    None => {
-                        index.insert(key.clone(), patterns.len());
-                        patterns.push(key);
-                        targets.push(vec![t]);
-                    }
                 }
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         for (i, r) in lex.rules.iter().enumerate() {
             if !r.in_profile(profile) {
                 continue;
@@ -176,7 +178,8 @@ impl Scanner {
         if toks.is_empty() {
             return hits;
         }
-        let mut norm = String::with_capacity(toks.iter().map(|t| t.norm.len() + 1).sum::<usize>() + 1);
+        let mut norm =
+            String::with_capacity(toks.iter().map(|t| t.norm.len() + 1).sum::<usize>() + 1);
         let mut pos = Vec::with_capacity(toks.len());
         norm.push(' ');
         for t in toks {
@@ -212,7 +215,11 @@ impl Scanner {
         for (re, t) in &self.regexes {
             for m in re.find_iter(&norm) {
                 let s = m.start() + usize::from(norm.as_bytes().get(m.start()) == Some(&b' '));
-                let e = if m.end() > s && norm.as_bytes().get(m.end() - 1) == Some(&b' ') { m.end() - 1 } else { m.end() };
+                let e = if m.end() > s && norm.as_bytes().get(m.end() - 1) == Some(&b' ') {
+                    m.end() - 1
+                } else {
+                    m.end()
+                };
                 push(s, e, *t);
             }
         }

@@ -25,8 +25,13 @@ pub enum Subscore {
 
 impl Subscore {
     /// All five, in output order.
-    pub const ALL: [Subscore; 5] =
-        [Subscore::Respect, Subscore::Honesty, Subscore::Empathy, Subscore::Collaboration, Subscore::Compliance];
+    pub const ALL: [Subscore; 5] = [
+        Subscore::Respect,
+        Subscore::Honesty,
+        Subscore::Empathy,
+        Subscore::Collaboration,
+        Subscore::Compliance,
+    ];
 
     /// Where a subscore starts before any item: a call with no evidence either way.
     pub fn base(self) -> i32 {
@@ -94,7 +99,9 @@ pub fn credit_value(c: Category) -> Option<(Subscore, i32, i32)> {
         Category::Courtesy => (Respect, 4, 15),
         Category::Empathy => (Empathy, 6, 20),
         Category::Reassurance => (Honesty, 3, 5),
-        Category::Options | Category::Affordability | Category::Signposting | Category::Recap => (Collaboration, 5, 20),
+        Category::Options | Category::Affordability | Category::Signposting | Category::Recap => {
+            (Collaboration, 5, 20)
+        }
         Category::Rights => (Collaboration, 3, 6),
         _ => return None,
     })
@@ -171,25 +178,51 @@ pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
         for &s in finding_targets(f.category, sev) {
             let p = deduction(sev);
             sub[idx(s)] -= p;
-            trace.push(Trace { score: s.as_str(), points: -p, code: f.code, turn: f.turn, reason: format!("{} {}", sev, f.category) });
+            trace.push(Trace {
+                score: s.as_str(),
+                points: -p,
+                code: f.code,
+                turn: f.turn,
+                reason: format!("{} {}", sev, f.category),
+            });
         }
     }
     let mut used: Vec<(Category, i32)> = Vec::new();
     for c in a.credits.iter().filter(|i| counts(i)) {
-        let Some((s, p, max)) = credit_value(c.category) else { continue };
-        let so_far = used.iter().filter(|(k, _)| *k == c.category).map(|(_, v)| v).sum::<i32>();
+        let Some((s, p, max)) = credit_value(c.category) else {
+            continue;
+        };
+        let so_far = used
+            .iter()
+            .filter(|(k, _)| *k == c.category)
+            .map(|(_, v)| v)
+            .sum::<i32>();
         let p = p.min(max - so_far);
         if p <= 0 {
             continue;
         }
         used.push((c.category, p));
         sub[idx(s)] += p;
-        trace.push(Trace { score: s.as_str(), points: p, code: c.code, turn: c.turn, reason: format!("{} credit", c.category) });
+        trace.push(Trace {
+            score: s.as_str(),
+            points: p,
+            code: c.code,
+            turn: c.turn,
+            reason: format!("{} credit", c.category),
+        });
     }
     let sub = sub.map(|v| v.clamp(0, 100));
-    let weighted: i32 = Subscore::ALL.iter().map(|s| sub[idx(*s)] * s.weight()).sum();
+    let weighted: i32 = Subscore::ALL
+        .iter()
+        .map(|s| sub[idx(*s)] * s.weight())
+        .sum();
     let mut overall = (weighted + 50) / 100;
-    if let Some(worst) = a.findings.iter().filter(|i| counts(i)).max_by_key(|f| f.severity) {
+    if let Some(worst) = a
+        .findings
+        .iter()
+        .filter(|i| counts(i))
+        .max_by_key(|f| f.severity)
+    {
         if let Some(c) = worst.severity.and_then(cap) {
             if overall > c {
                 trace.push(Trace {
@@ -197,7 +230,10 @@ pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
                     points: c,
                     code: worst.code,
                     turn: worst.turn,
-                    reason: format!("capped at {c} by a {} finding", worst.severity.map(Severity::as_str).unwrap_or("")),
+                    reason: format!(
+                        "capped at {c} by a {} finding",
+                        worst.severity.map(Severity::as_str).unwrap_or("")
+                    ),
                 });
                 overall = c;
             }

@@ -118,7 +118,10 @@ fn expand(word: &str) -> Option<&'static [&'static str]> {
 }
 
 fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}')
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
+    )
 }
 
 /// Normalise one word: lower case and straight apostrophes; generic `n't` handled by [`expand`] or kept.
@@ -146,7 +149,12 @@ fn breaks_clause(seg: &str) -> bool {
 
 /// Split `text` into normalised tokens with byte offsets, sentences and clauses.
 pub fn tokenize(text: &str) -> TurnTokens {
-    let mut out = TurnTokens { tokens: Vec::with_capacity(text.len() / 5 + 1), questions: vec![false], quoted: Vec::new(), punctuated: false };
+    let mut out = TurnTokens {
+        tokens: Vec::with_capacity(text.len() / 5 + 1),
+        questions: vec![false],
+        quoted: Vec::new(),
+        punctuated: false,
+    };
     let mut sentence = 0u32;
     let mut clause = 0u32;
     let mut pending_end = false;
@@ -157,7 +165,9 @@ pub fn tokenize(text: &str) -> TurnTokens {
             Some(c) => c,
             None => continue,
         };
-        if first.is_alphanumeric() || (is_apostrophe(first) && seg.chars().nth(1).is_some_and(char::is_alphanumeric)) {
+        if first.is_alphanumeric()
+            || (is_apostrophe(first) && seg.chars().nth(1).is_some_and(char::is_alphanumeric))
+        {
             if pending_end {
                 sentence += 1;
                 clause += 1;
@@ -171,18 +181,36 @@ pub fn tokenize(text: &str) -> TurnTokens {
             match expand(trimmed) {
                 Some(parts) => {
                     for p in parts {
-                        out.tokens.push(Token { start, end, norm: (*p).to_owned(), sentence, clause });
+                        out.tokens.push(Token {
+                            start,
+                            end,
+                            norm: (*p).to_owned(),
+                            sentence,
+                            clause,
+                        });
                     }
                 }
                 None => {
                     let word = if let Some(stem) = trimmed.strip_suffix("n't") {
                         // Any other "xn't": keep the stem and a separate "not".
-                        out.tokens.push(Token { start, end, norm: stem.to_owned(), sentence, clause });
+                        out.tokens.push(Token {
+                            start,
+                            end,
+                            norm: stem.to_owned(),
+                            sentence,
+                            clause,
+                        });
                         "not"
                     } else {
                         trimmed
                     };
-                    out.tokens.push(Token { start, end, norm: word.to_owned(), sentence, clause });
+                    out.tokens.push(Token {
+                        start,
+                        end,
+                        norm: word.to_owned(),
+                        sentence,
+                        clause,
+                    });
                 }
             }
             continue;
@@ -232,7 +260,10 @@ mod tests {
 
     #[test]
     fn speech_to_text_spellings() {
-        assert_eq!(norms("im gonna call u"), ["i", "am", "going", "to", "call", "you"]);
+        assert_eq!(
+            norms("im gonna call u"),
+            ["i", "am", "going", "to", "call", "you"]
+        );
         assert_eq!(norms("you couldnt pay"), ["you", "could", "not", "pay"]);
         assert_eq!(norms("Mustn't"), ["must", "not"]);
     }
@@ -243,7 +274,10 @@ mod tests {
         assert_eq!(tt.questions, [true, false]);
         let s: Vec<_> = tt.tokens.iter().map(|t| t.sentence).collect();
         assert_eq!(s, [0, 0, 0, 0, 0, 1, 1, 1, 1]);
-        assert_ne!(tt.tokens[5].clause, tt.tokens[6].clause, "the comma after 'No' breaks the clause");
+        assert_ne!(
+            tt.tokens[5].clause, tt.tokens[6].clause,
+            "the comma after 'No' breaks the clause"
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use callcoach::call::{Call, Turn};
-use callcoach::lexicon::{self, lint, load_builtin, parse_example_turn, parse_expect, Example, Rule};
+use callcoach::lexicon::{
+    self, lint, load_builtin, parse_example_turn, parse_expect, Example, Rule,
+};
 use callcoach::rules::Analyzer;
 
 fn example_call(rule: &Rule, ex: &Example) -> Call {
@@ -12,7 +14,8 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
         .turns
         .iter()
         .map(|line| {
-            let (role, text) = parse_example_turn(line).unwrap_or_else(|| panic!("{}: bad example turn {line:?}", rule.code));
+            let (role, text) = parse_example_turn(line)
+                .unwrap_or_else(|| panic!("{}: bad example turn {line:?}", rule.code));
             Turn::new(role.as_str(), role, text)
         })
         .zip(ex.times.iter().map(Some).chain(std::iter::repeat(None)))
@@ -27,7 +30,10 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
     Call {
         id: format!("{}-example", rule.code),
         turns,
-        profile: ex.profile.clone().or_else(|| rule.profiles.first().cloned()),
+        profile: ex
+            .profile
+            .clone()
+            .or_else(|| rule.profiles.first().cloned()),
         account: ex.account.clone(),
         ..Call::default()
     }
@@ -35,10 +41,30 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
 
 #[test]
 fn builtin_lexicons_load_and_pass_lint() {
-    let lex = load_builtin().unwrap_or_else(|es| panic!("{}", es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")));
+    let lex = load_builtin().unwrap_or_else(|es| {
+        panic!(
+            "{}",
+            es.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
     let problems = lint(&lex);
-    assert!(problems.is_empty(), "{}", problems.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
-    assert!(lex.rules.len() >= 40, "the catalog has {} rules; at least 40 expected", lex.rules.len());
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        lex.rules.len() >= 40,
+        "the catalog has {} rules; at least 40 expected",
+        lex.rules.len()
+    );
     let codes: BTreeSet<_> = lex.rules.iter().map(|r| r.code).collect();
     assert_eq!(codes.len(), lex.rules.len(), "codes are unique");
 }
@@ -63,7 +89,11 @@ fn every_example_of_every_rule() {
                 .collect();
             let want: BTreeSet<String> = ex.expect.iter().map(|s| s.replace(' ', "")).collect();
             let missing: Vec<_> = want.difference(&got).cloned().collect();
-            let own_got: BTreeSet<_> = got.iter().filter(|s| s.starts_with(&format!("{}@", rule.code))).cloned().collect();
+            let own_got: BTreeSet<_> = got
+                .iter()
+                .filter(|s| s.starts_with(&format!("{}@", rule.code)))
+                .cloned()
+                .collect();
             let own_want: BTreeSet<_> = want
                 .iter()
                 .filter(|s| parse_expect(s).is_some_and(|(c, _)| c == rule.code))
@@ -73,13 +103,21 @@ fn every_example_of_every_rule() {
                 let why: Vec<_> = a
                     .decisions
                     .iter()
-                    .map(|d| format!("{} turn {} {:?} [{}]: {}", d.code, d.turn, d.text, d.context, d.outcome))
+                    .map(|d| {
+                        format!(
+                            "{} turn {} {:?} [{}]: {}",
+                            d.code, d.turn, d.text, d.context, d.outcome
+                        )
+                    })
                     .collect();
                 failures.push(format!(
                     "{} ({}) example{}: {}\n  expected {:?}\n  got      {:?}\n  context: {}",
                     rule.code,
                     rule.origin,
-                    ex.note.as_deref().map(|n| format!(" [{n}]")).unwrap_or_default(),
+                    ex.note
+                        .as_deref()
+                        .map(|n| format!(" [{n}]"))
+                        .unwrap_or_default(),
                     ex.turns.join(" / "),
                     want,
                     got,
@@ -89,7 +127,12 @@ fn every_example_of_every_rule() {
         }
     }
     assert!(ran > 0);
-    assert!(failures.is_empty(), "{} of {ran} examples failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} examples failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

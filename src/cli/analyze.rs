@@ -31,11 +31,17 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
     };
     if let Some(n) = args.threads {
         // Only fails when a global pool exists already, which cannot happen this early in a run.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
-    let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
+    let opts = ReadOptions {
+        format: args.input_format,
+        agent_speakers: args.agent_speaker.clone(),
+    };
     let stdout = io::stdout();
-    let color = args.out.is_none() && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color =
+        args.out.is_none() && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut sink: Box<dyn Write> = match &args.out {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(BufWriter::new(f)),
@@ -71,12 +77,20 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
             if args.fail_under.is_some_and(|s| analysis.score.overall < s) {
                 under += 1;
             }
-            let rep = Report { call: &call, analysis: &analysis, lex: analyzer.lexicon() };
+            let rep = Report {
+                call: &call,
+                analysis: &analysis,
+                lex: analyzer.lexicon(),
+            };
             let res = match args.format {
                 Format::Text => report::text::write(&mut sink, &rep, color).and_then(|()| {
                     if args.explain_matches {
                         for d in &analysis.decisions {
-                            writeln!(sink, "    ~ {} turn {} \"{}\" [{}]: {}", d.code, d.turn, d.text, d.context, d.outcome)?;
+                            writeln!(
+                                sink,
+                                "    ~ {} turn {} \"{}\" [{}]: {}",
+                                d.code, d.turn, d.text, d.context, d.outcome
+                            )?;
                         }
                     }
                     Ok(())
@@ -93,8 +107,14 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
         }
     }
     if args.format == Format::Json {
-        let reps: Vec<Report<'_>> =
-            json_buffer.iter().map(|(c, a)| Report { call: c, analysis: a, lex: analyzer.lexicon() }).collect();
+        let reps: Vec<Report<'_>> = json_buffer
+            .iter()
+            .map(|(c, a)| Report {
+                call: c,
+                analysis: a,
+                lex: analyzer.lexicon(),
+            })
+            .collect();
         if let Err(code) = broken_pipe_ok(report::write_json(&mut sink, &reps)) {
             return code;
         }
@@ -104,12 +124,17 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
     }
     if errors > 0 {
         if !args.quiet {
-            eprintln!("callcoach: {errors} input(s) could not be read; every other call was analysed");
+            eprintln!(
+                "callcoach: {errors} input(s) could not be read; every other call was analysed"
+            );
         }
         2
     } else if under > 0 {
         if !args.quiet {
-            eprintln!("callcoach: {under} call(s) scored under {}", args.fail_under.unwrap_or(0));
+            eprintln!(
+                "callcoach: {under} call(s) scored under {}",
+                args.fail_under.unwrap_or(0)
+            );
         }
         1
     } else {

@@ -43,7 +43,10 @@ pub fn rules(format: CatalogFormat, dir: Option<&Path>) -> u8 {
         CatalogFormat::Text => print(&lexicon::table(&lex)),
         CatalogFormat::Markdown => print(&lexicon::markdown(&lex)),
         CatalogFormat::Json => {
-            let cards: Vec<_> = lexicon::sorted(&lex).into_iter().map(lexicon::card).collect();
+            let cards: Vec<_> = lexicon::sorted(&lex)
+                .into_iter()
+                .map(lexicon::card)
+                .collect();
             match serde_json::to_string_pretty(&cards) {
                 Ok(s) => print(&(s + "\n")),
                 Err(e) => {

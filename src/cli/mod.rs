@@ -3,6 +3,7 @@
 
 mod analyze;
 mod catalog;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,16 @@ enum Cmd {
     Explain {
         /// The rule code, e.g. PR101.
         code: String,
+        /// Use these lexicons on top of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        lexicons: Option<PathBuf>,
+    },
+    /// Compare calls with their hand labels (`NAME.expect.toml` beside `NAME.json`) and print precision and
+    /// recall per category. Exit 1 when a call's findings or cues differ from its labels.
+    Verify {
+        /// Labelled calls, or folders of them (default: samples).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
         /// Use these lexicons on top of the built-in ones.
         #[arg(long, value_name = "DIR")]
         lexicons: Option<PathBuf>,
@@ -110,7 +121,10 @@ pub fn main() -> ExitCode {
         Cmd::Analyze(a) => analyze::run(&a),
         Cmd::Rules { format, lexicons } => catalog::rules(format, lexicons.as_deref()),
         Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
-        Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
+        Cmd::Lexicons {
+            cmd: LexiconsCmd::Check { dir },
+        } => catalog::check(dir.as_deref()),
+        Cmd::Verify { paths, lexicons } => verify::run(&paths, lexicons.as_deref()),
     };
     ExitCode::from(code)
 }

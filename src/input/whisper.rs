@@ -36,8 +36,16 @@ fn fill_speakers(speakers: &mut [Option<String>]) -> bool {
 ///
 /// # Errors
 /// No `segments` (or `word_segments`), or a field of the wrong type.
-pub fn read(format: InputFormat, v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
-    let cx = Ctx { source, format: format.name() };
+pub fn read(
+    format: InputFormat,
+    v: &Value,
+    source: &Source,
+    opts: &ReadOptions,
+) -> Result<Call, InputError> {
+    let cx = Ctx {
+        source,
+        format: format.name(),
+    };
     let doc = Path::doc();
     let root = cx.root(v)?;
     let sp = doc.key("segments");
@@ -53,7 +61,12 @@ pub fn read(format: InputFormat, v: &Value, source: &Source, opts: &ReadOptions)
             Some(t) => cx.string(t, &p.key("text"))?,
         };
         let speaker = cx.opt_label(o, &p, "speaker")?;
-        seg_pieces.push(Piece::new("", text, cx.opt_secs(o, &p, "start")?, cx.opt_secs(o, &p, "end")?));
+        seg_pieces.push(Piece::new(
+            "",
+            text,
+            cx.opt_secs(o, &p, "start")?,
+            cx.opt_secs(o, &p, "end")?,
+        ));
         seg_speakers.push(speaker.clone());
         let wp = p.key("words");
         for (j, w) in cx.opt_array(o, &p, "words")?.iter().enumerate() {
@@ -63,11 +76,16 @@ pub fn read(format: InputFormat, v: &Value, source: &Source, opts: &ReadOptions)
     }
     if segments.is_empty() {
         let wsp = doc.key("word_segments");
-        for (j, w) in cx.opt_array(root, &doc, "word_segments")?.iter().enumerate() {
+        for (j, w) in cx
+            .opt_array(root, &doc, "word_segments")?
+            .iter()
+            .enumerate()
+        {
             words.push(word(&cx, w, &wsp.idx(j))?);
         }
     }
-    let word_level = words.iter().any(|(_, s)| s.is_some()) || (segments.is_empty() && !words.is_empty());
+    let word_level =
+        words.iter().any(|(_, s)| s.is_some()) || (segments.is_empty() && !words.is_empty());
     let pieces: Vec<Piece> = if word_level {
         let mut speakers: Vec<Option<String>> = words.iter().map(|(_, s)| s.clone()).collect();
         fill_speakers(&mut speakers);
@@ -92,7 +110,11 @@ pub fn read(format: InputFormat, v: &Value, source: &Source, opts: &ReadOptions)
             .into_iter()
             .zip(seg_speakers)
             .map(|(mut p, s)| {
-                p.speaker = if diarized { s.unwrap_or_default() } else { UNKNOWN.to_owned() };
+                p.speaker = if diarized {
+                    s.unwrap_or_default()
+                } else {
+                    UNKNOWN.to_owned()
+                };
                 p
             })
             .collect()
@@ -104,7 +126,10 @@ pub fn read(format: InputFormat, v: &Value, source: &Source, opts: &ReadOptions)
         }
     }
     if turns.is_empty() && !root.contains_key("segments") && !root.contains_key("word_segments") {
-        return Err(cx.err(&sp, "missing (expected segments[] with start, end and text)"));
+        return Err(cx.err(
+            &sp,
+            "missing (expected segments[] with start, end and text)",
+        ));
     }
     let role_note = roles::assign(&mut turns, opts);
     let mut call = new_call(source, cx.format, turns, scalar_metadata(root));
@@ -120,7 +145,12 @@ fn word(cx: &Ctx<'_>, w: &Value, p: &Path<'_>) -> Result<(Piece, Option<String>)
         (None, Some(t)) => cx.string(t, &p.key("text"))?,
         (None, None) => return Err(cx.err(p, "missing \"word\"")),
     };
-    let piece = Piece::new("", text, cx.opt_secs(o, p, "start")?, cx.opt_secs(o, p, "end")?);
+    let piece = Piece::new(
+        "",
+        text,
+        cx.opt_secs(o, p, "start")?,
+        cx.opt_secs(o, p, "end")?,
+    );
     Ok((piece, cx.opt_label(o, p, "speaker")?))
 }
 
@@ -139,7 +169,10 @@ fn speaker_marker(text: &str) -> Option<(String, &str)> {
 /// # Errors
 /// No `transcription`, or a segment with a field of the wrong type.
 pub fn read_cpp(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
-    let cx = Ctx { source, format: "whisper-cpp" };
+    let cx = Ctx {
+        source,
+        format: "whisper-cpp",
+    };
     let doc = Path::doc();
     let root = cx.root(v)?;
     let tp = doc.key("transcription");
@@ -158,7 +191,10 @@ pub fn read_cpp(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, 
         let (start, end) = match o.get("offsets").and_then(Value::as_object) {
             Some(off) => {
                 let op = p.key("offsets");
-                (cx.opt_millis(off, &op, "from")?, cx.opt_millis(off, &op, "to")?)
+                (
+                    cx.opt_millis(off, &op, "from")?,
+                    cx.opt_millis(off, &op, "to")?,
+                )
             }
             None => match o.get("timestamps").and_then(Value::as_object) {
                 Some(ts) => {
@@ -166,9 +202,14 @@ pub fn read_cpp(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, 
                         match ts.get(k) {
                             None | Some(Value::Null) => Ok(None),
                             Some(Value::String(s)) => clock_ms(s).map(Some).ok_or_else(|| {
-                                cx.err(&p.key("timestamps").key(k), format!("expected \"00:00:01,000\", found {s:?}"))
+                                cx.err(
+                                    &p.key("timestamps").key(k),
+                                    format!("expected \"00:00:01,000\", found {s:?}"),
+                                )
                             }),
-                            Some(v) => Err(cx.wrong(&p.key("timestamps").key(k), "a time string", v)),
+                            Some(v) => {
+                                Err(cx.wrong(&p.key("timestamps").key(k), "a time string", v))
+                            }
                         }
                     };
                     (clock("from")?, clock("to")?)
@@ -182,7 +223,10 @@ pub fn read_cpp(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, 
                 (label, rest)
             }
             None if tdrz => (format!("speaker {turn_no}"), text),
-            None => (last_marker.clone().unwrap_or_else(|| UNKNOWN.to_owned()), text),
+            None => (
+                last_marker.clone().unwrap_or_else(|| UNKNOWN.to_owned()),
+                text,
+            ),
         };
         let text = text.replace("[SPEAKER_TURN]", "");
         pieces.push(Piece::new(speaker, text, start, end));
@@ -207,8 +251,14 @@ mod tests {
 
     #[test]
     fn markers() {
-        assert_eq!(speaker_marker(" (speaker 1) Hello"), Some(("speaker 1".into(), " Hello")));
-        assert_eq!(speaker_marker("(speaker ?) Hm"), Some(("speaker ?".into(), " Hm")));
+        assert_eq!(
+            speaker_marker(" (speaker 1) Hello"),
+            Some(("speaker 1".into(), " Hello"))
+        );
+        assert_eq!(
+            speaker_marker("(speaker ?) Hm"),
+            Some(("speaker ?".into(), " Hm"))
+        );
         assert_eq!(speaker_marker("(laughs) ok"), None);
         assert_eq!(speaker_marker("(speaker"), None);
         assert_eq!(speaker_marker(")("), None);

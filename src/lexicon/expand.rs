@@ -3,7 +3,7 @@
 use crate::tokenize::tokenize;
 
 /// The most variants one phrase may expand to; more is almost always a mistake in the phrase.
-pub const MAX_VARIANTS: usize = 2000;
+pub const MAX_VARIANTS: usize = 10_000;
 
 /// Expand `(a|b|c)` groups (not nested) into every combination.
 ///
@@ -15,7 +15,11 @@ pub fn expand_phrase(phrase: &str) -> Result<Vec<String>, String> {
     while let Some(open) = rest.find('(') {
         let close = match rest[open + 1..].find([')', '(']) {
             Some(i) if rest.as_bytes()[open + 1 + i] == b')' => open + 1 + i,
-            Some(_) => return Err(format!("nested parentheses in {phrase:?}: write the alternatives out flat")),
+            Some(_) => {
+                return Err(format!(
+                    "nested parentheses in {phrase:?}: write the alternatives out flat"
+                ))
+            }
             None => return Err(format!("unclosed '(' in {phrase:?}")),
         };
         let literal = &rest[..open];
@@ -30,7 +34,9 @@ pub fn expand_phrase(phrase: &str) -> Result<Vec<String>, String> {
             }
         }
         if next.len() > MAX_VARIANTS {
-            return Err(format!("{phrase:?} expands to more than {MAX_VARIANTS} variants: split it"));
+            return Err(format!(
+                "{phrase:?} expands to more than {MAX_VARIANTS} variants: split it"
+            ));
         }
         variants = next;
         rest = &rest[close + 1..];
@@ -85,7 +91,15 @@ mod tests {
     #[test]
     fn expands_groups_and_optional_parts() {
         let v = expand_phrase("(we will|we're going to) sue you( today|)").unwrap();
-        assert_eq!(v, ["we will sue you today", "we will sue you", "we're going to sue you today", "we're going to sue you"]);
+        assert_eq!(
+            v,
+            [
+                "we will sue you today",
+                "we will sue you",
+                "we're going to sue you today",
+                "we're going to sue you"
+            ]
+        );
     }
 
     #[test]
@@ -98,6 +112,9 @@ mod tests {
     #[test]
     fn normalises_like_transcripts() {
         assert_eq!(normalise_phrase("We'll SUE you!"), "we will sue you");
-        assert_eq!(normalise_phrase("pay {amount} by {time}"), "pay {amount} by {time}");
+        assert_eq!(
+            normalise_phrase("pay {amount} by {time}"),
+            "pay {amount} by {time}"
+        );
     }
 }

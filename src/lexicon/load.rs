@@ -115,7 +115,11 @@ struct RawContext {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// The engines (window rules written in code) a rule may name.
@@ -161,7 +165,11 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
         Ok(r) => r,
         Err(e) => {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-            errors.push(LexiconError { file: file.to_owned(), line, message: e.message().trim().to_owned() });
+            errors.push(LexiconError {
+                file: file.to_owned(),
+                line,
+                message: e.message().trim().to_owned(),
+            });
             return None;
         }
     };
@@ -169,7 +177,13 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
     for spanned in raw.rule {
         let line = line_of(text, spanned.span().start);
         let raw = spanned.into_inner();
-        let mut err = |message: String| errors.push(LexiconError { file: file.to_owned(), line, message });
+        let mut err = |message: String| {
+            errors.push(LexiconError {
+                file: file.to_owned(),
+                line,
+                message,
+            })
+        };
         let code = raw.code.trim().to_owned();
         let who = format!("rule {code}");
         let category: Category = match raw.category.parse() {
@@ -188,11 +202,16 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
                 }
             },
             (None, Kind::Finding) => {
-                err(format!("{who}: a finding needs a severity (info, low, medium, high or critical)"));
+                err(format!(
+                    "{who}: a finding needs a severity (info, low, medium, high or critical)"
+                ));
                 continue;
             }
             (Some(_), _) => {
-                err(format!("{who}: only findings have a severity; remove it from this {} rule", category));
+                err(format!(
+                    "{who}: only findings have a severity; remove it from this {} rule",
+                    category
+                ));
                 continue;
             }
             (None, _) => None,
@@ -204,7 +223,9 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             Some("customer") => Role::Customer,
             Some("other") => Role::Other,
             Some(s) => {
-                err(format!("{who}: unknown speaker {s:?}; expected agent, customer or other"));
+                err(format!(
+                    "{who}: unknown speaker {s:?}; expected agent, customer or other"
+                ));
                 continue;
             }
         };
@@ -215,13 +236,18 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             Some("keep") => Negated::Keep,
             Some("reassure") => Negated::Reassure,
             Some(s) => {
-                err(format!("{who}: unknown negated policy {s:?}; expected drop, keep or reassure"));
+                err(format!(
+                    "{who}: unknown negated policy {s:?}; expected drop, keep or reassure"
+                ));
                 continue;
             }
         };
         if let Some(e) = &raw.engine {
             if !ENGINES.contains(&e.as_str()) {
-                err(format!("{who}: unknown engine {e:?}; known engines: {}", ENGINES.join(", ")));
+                err(format!(
+                    "{who}: unknown engine {e:?}; known engines: {}",
+                    ENGINES.join(", ")
+                ));
                 continue;
             }
         }
@@ -269,7 +295,11 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
         .map(|s| {
             let origin = format!("{file}:{}", line_of(text, s.span().start));
             let s = s.into_inner();
-            Signal { name: s.name, phrases: s.phrases, origin }
+            Signal {
+                name: s.name,
+                phrases: s.phrases,
+                origin,
+            }
         })
         .collect();
     let context = raw.context.map(|c| {
@@ -284,7 +314,11 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             question_openers: c.question_openers,
         }
     });
-    Some(Parsed { rules, signals, context })
+    Some(Parsed {
+        rules,
+        signals,
+        context,
+    })
 }
 
 fn merge_context(into: &mut ContextWords, add: ContextWords) {
@@ -303,13 +337,20 @@ fn merge_context(into: &mut ContextWords, add: ContextWords) {
 fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>) -> Lexicon {
     let mut lex = Lexicon::default();
     for (name, text) in files {
-        let Some(p) = parse_file(&name, &text, errors) else { continue };
+        let Some(p) = parse_file(&name, &text, errors) else {
+            continue;
+        };
         for r in p.rules {
             match lex.rules.iter_mut().find(|x| x.code == r.code) {
                 Some(slot) if slot.origin.split(':').next() != Some(name.as_str()) => *slot = r,
                 Some(_) => errors.push(LexiconError {
                     file: name.clone(),
-                    line: r.origin.rsplit(':').next().and_then(|l| l.parse().ok()).unwrap_or(1),
+                    line: r
+                        .origin
+                        .rsplit(':')
+                        .next()
+                        .and_then(|l| l.parse().ok())
+                        .unwrap_or(1),
                     message: format!("rule {}: code declared twice in this file", r.code),
                 }),
                 None => lex.rules.push(r),
@@ -329,31 +370,55 @@ fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>) -> Lexico
 
 fn err_at(origin: &str, message: String) -> LexiconError {
     let (file, line) = origin.rsplit_once(':').unwrap_or((origin, "1"));
-    LexiconError { file: file.to_owned(), line: line.parse().unwrap_or(1), message }
+    LexiconError {
+        file: file.to_owned(),
+        line: line.parse().unwrap_or(1),
+        message,
+    }
 }
 
 /// Structural checks every loaded lexicon must pass (the analyzer refuses to run otherwise).
 fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
     let mut names = HashSet::new();
-    let mut phrase_owner: HashMap<String, &str> = HashMap::new();
+    // A phrase may be in a finding (agent turns) and a cue (customer turns): they never compete for a turn.
+    let mut phrase_owner: HashMap<(String, Kind, Role), &str> = HashMap::new();
     for r in &lex.rules {
         let e = |m: String| err_at(&r.origin, format!("rule {}: {m}", r.code));
         let c = r.code.as_bytes();
-        if !(c.len() == 5 && c[..2].iter().all(u8::is_ascii_uppercase) && c[2..].iter().all(u8::is_ascii_digit)) {
-            errors.push(e("code must be two capital letters and three digits, like PR101".into()));
+        if !(c.len() == 5
+            && c[..2].iter().all(u8::is_ascii_uppercase)
+            && c[2..].iter().all(u8::is_ascii_digit))
+        {
+            errors.push(e(
+                "code must be two capital letters and three digits, like PR101".into(),
+            ));
         }
-        if r.name.is_empty() || !r.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-            errors.push(e(format!("name {:?} must be kebab-case (lower case, digits, '-')", r.name)));
+        if r.name.is_empty()
+            || !r
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            errors.push(e(format!(
+                "name {:?} must be kebab-case (lower case, digits, '-')",
+                r.name
+            )));
         }
         if !names.insert(r.name.as_str()) {
             errors.push(e(format!("name {:?} is used by another rule", r.name)));
         }
         if r.summary.trim().is_empty() {
-            errors.push(e("summary is empty: write the one-line message reports show".into()));
+            errors.push(e(
+                "summary is empty: write the one-line message reports show".into(),
+            ));
         }
         match (&r.engine, r.phrases.is_empty() && r.patterns.is_empty()) {
-            (Some(_), false) => errors.push(e("a rule with an engine has no phrases or patterns".into())),
-            (None, true) => errors.push(e("no phrases, patterns or engine: the rule can never fire".into())),
+            (Some(_), false) => {
+                errors.push(e("a rule with an engine has no phrases or patterns".into()))
+            }
+            (None, true) => errors.push(e(
+                "no phrases, patterns or engine: the rule can never fire".into(),
+            )),
             _ => {}
         }
         for p in &r.phrases {
@@ -371,12 +436,14 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
                                 errors.push(e(format!("unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}")));
                             }
                         }
-                        match phrase_owner.get(&n) {
+                        let key = (n, r.kind(), r.speaker);
+                        match phrase_owner.get(&key) {
                             Some(owner) if *owner != r.code => errors.push(e(format!(
-                                "phrase {n:?} is also in rule {owner}; a phrase belongs to one rule"
+                                "phrase {:?} is also in rule {owner}; a phrase belongs to one rule",
+                                key.0
                             ))),
                             _ => {
-                                phrase_owner.insert(n, r.code);
+                                phrase_owner.insert(key, r.code);
                             }
                         }
                     }
@@ -390,14 +457,31 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
         }
     }
     let c = &lex.context;
-    for p in c.reporters.iter().chain(&c.agent_echo).chain(&c.hedges).chain(&c.question_openers) {
+    for p in c
+        .reporters
+        .iter()
+        .chain(&c.agent_echo)
+        .chain(&c.hedges)
+        .chain(&c.question_openers)
+    {
         if let Err(m) = expand_phrase(p) {
-            errors.push(LexiconError { file: "context.toml".into(), line: 1, message: format!("context: {m}") });
+            errors.push(LexiconError {
+                file: "context.toml".into(),
+                line: 1,
+                message: format!("context: {m}"),
+            });
         }
     }
     for s in &lex.signals {
         if !SIGNALS.contains(&s.name.as_str()) {
-            errors.push(err_at(&s.origin, format!("unknown signal {:?}; signals are {}", s.name, SIGNALS.join(", "))));
+            errors.push(err_at(
+                &s.origin,
+                format!(
+                    "unknown signal {:?}; signals are {}",
+                    s.name,
+                    SIGNALS.join(", ")
+                ),
+            ));
         }
         for p in &s.phrases {
             if let Err(m) = expand_phrase(p) {
@@ -418,7 +502,9 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
         }
         if r.kind() == Kind::Finding {
             if r.regulation.is_empty() {
-                errors.push(e("regulation is empty: cite the FDCPA, Regulation F or CONC section".into()));
+                errors.push(e(
+                    "regulation is empty: cite the FDCPA, Regulation F or CONC section".into(),
+                ));
             }
             if r.tip.trim().is_empty() {
                 errors.push(e("tip is empty: give the agent a coaching tip".into()));
@@ -432,18 +518,28 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
             }
             for t in &x.turns {
                 if parse_example_turn(t).is_none() {
-                    errors.push(e(format!("example turn {t:?} must start with 'agent:', 'customer:' or 'other:'")));
+                    errors.push(e(format!(
+                        "example turn {t:?} must start with 'agent:', 'customer:' or 'other:'"
+                    )));
                 }
             }
             if !x.times.is_empty() && x.times.len() != x.turns.len() {
-                errors.push(e(format!("times has {} entries for {} turns: give [start_ms, end_ms] per turn", x.times.len(), x.turns.len())));
+                errors.push(e(format!(
+                    "times has {} entries for {} turns: give [start_ms, end_ms] per turn",
+                    x.times.len(),
+                    x.turns.len()
+                )));
             }
             let mut own = false;
             for item in &x.expect {
                 match parse_expect(item) {
                     Some((code, turn)) if turn < x.turns.len() => own |= code == r.code,
-                    Some(_) => errors.push(e(format!("expect {item:?} names a turn the example does not have"))),
-                    None => errors.push(e(format!("expect {item:?} must be CODE@turn, like PR101@0"))),
+                    Some(_) => errors.push(e(format!(
+                        "expect {item:?} names a turn the example does not have"
+                    ))),
+                    None => errors.push(e(format!(
+                        "expect {item:?} must be CODE@turn, like PR101@0"
+                    ))),
                 }
             }
             if own {
@@ -453,7 +549,9 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
             }
         }
         if !flagged {
-            errors.push(e("no example where the rule fires: add one with its code in expect".into()));
+            errors.push(e(
+                "no example where the rule fires: add one with its code in expect".into(),
+            ));
         }
         if !trap {
             errors.push(e("no trap: add an example where the rule must not fire (negation, reported speech, a question)".into()));
@@ -510,7 +608,11 @@ fn read_dir_files(dir: &Path, errors: &mut Vec<LexiconError>) -> Vec<(String, St
     for p in paths {
         match std::fs::read_to_string(&p) {
             Ok(t) => files.push((p.display().to_string(), t)),
-            Err(e) => errors.push(LexiconError { file: p.display().to_string(), line: 1, message: format!("cannot read: {e}") }),
+            Err(e) => errors.push(LexiconError {
+                file: p.display().to_string(),
+                line: 1,
+                message: format!("cannot read: {e}"),
+            }),
         }
     }
     files
@@ -538,14 +640,22 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<LexiconError>> {
 /// Every problem found, with file and line.
 pub fn load_with(user_dir: Option<&Path>) -> Result<Lexicon, Vec<LexiconError>> {
     let mut errors = Vec::new();
-    let user = user_dir.map(|d| read_dir_files(d, &mut errors)).unwrap_or_default();
+    let user = user_dir
+        .map(|d| read_dir_files(d, &mut errors))
+        .unwrap_or_default();
     let replace = user.iter().any(|(_, t)| {
-        toml::from_str::<toml::Table>(t).ok().and_then(|t| t.get("replace").and_then(toml::Value::as_bool)) == Some(true)
+        toml::from_str::<toml::Table>(t)
+            .ok()
+            .and_then(|t| t.get("replace").and_then(toml::Value::as_bool))
+            == Some(true)
     });
     let mut files: Vec<(String, String)> = if replace {
         Vec::new()
     } else {
-        embedded::EMBEDDED.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect()
+        embedded::EMBEDDED
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect()
     };
     files.extend(user);
     let lex = merge(files, &mut errors);

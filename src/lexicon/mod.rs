@@ -9,7 +9,10 @@ mod load;
 
 pub use card::{card, explain, markdown, sorted, table, CardOut};
 pub use expand::{expand_phrase, normalise_phrase, MAX_VARIANTS};
-pub use load::{lint, load_builtin, load_dir, load_with, parse_example_turn, parse_expect, LexiconError, ENGINES};
+pub use load::{
+    lint, load_builtin, load_dir, load_with, parse_example_turn, parse_expect, LexiconError,
+    ENGINES,
+};
 
 use crate::call::{Account, Role};
 use crate::finding::{Category, Kind, Severity};
@@ -101,7 +104,13 @@ impl Rule {
 }
 
 /// The names of the signals the conversation rules read.
-pub const SIGNALS: &[&str] = &["payment-ask", "filler", "debt-detail", "no-decision", "collection-context"];
+pub const SIGNALS: &[&str] = &[
+    "payment-ask",
+    "filler",
+    "debt-detail",
+    "no-decision",
+    "collection-context",
+];
 
 /// A named phrase list read by the conversation rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +156,8 @@ pub struct Lexicon {
 impl Lexicon {
     /// The rule with this code.
     pub fn rule(&self, code: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+        self.rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
     }
 }

@@ -13,7 +13,9 @@ use crate::finding::{Category, Kind};
 /// first is a filler.
 pub fn response_turns(w: &Window<'_>, t: usize) -> Vec<usize> {
     let mut it = w.agent_turns_after(t);
-    let Some(a1) = it.next() else { return Vec::new() };
+    let Some(a1) = it.next() else {
+        return Vec::new();
+    };
     // A customer may speak twice in a row; the agent's next turn answers both.
     if w.facts[a1].is_filler() {
         match it.next() {
@@ -29,9 +31,16 @@ pub fn response_turns(w: &Window<'_>, t: usize) -> Vec<usize> {
 fn acknowledges(cue: Category, credit: Category) -> bool {
     use Category::*;
     match cue {
-        Hardship | Health | Bereavement | Distress | Vulnerability | Anger => matches!(credit, Empathy | Reassurance),
-        CeaseRequest | Attorney | Dispute | ValidationRequest => matches!(credit, Rights | Reassurance | Empathy),
-        Confusion => matches!(credit, Identification | Rights | Reassurance | Recap | Empathy),
+        Hardship | Health | Bereavement | Distress | Vulnerability | Anger => {
+            matches!(credit, Empathy | Reassurance)
+        }
+        CeaseRequest | Attorney | Dispute | ValidationRequest => {
+            matches!(credit, Rights | Reassurance | Empathy)
+        }
+        Confusion => matches!(
+            credit,
+            Identification | Rights | Reassurance | Recap | Empathy
+        ),
         Allegation => matches!(credit, Empathy | Courtesy | Rights | Reassurance),
         ThirdParty => matches!(credit, Courtesy | Verification | Identification | Rights),
         _ => false,
@@ -45,13 +54,18 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         let (turn, category) = (out.cues[ci].turn, out.cues[ci].category);
         let resp = response_turns(w, turn);
         // Voided empathy credits are not in `out.credits`, so a formula run into a demand never acknowledges.
-        let ack = resp
-            .iter()
-            .copied()
-            .find(|&a| out.credits.iter().any(|c| c.turn == a && acknowledges(category, c.category)));
+        let ack = resp.iter().copied().find(|&a| {
+            out.credits
+                .iter()
+                .any(|c| c.turn == a && acknowledges(category, c.category))
+        });
         out.cues[ci].acknowledged = Some(ack.is_some());
         out.cues[ci].acknowledged_at = ack;
-        if ack.is_some() || !category.wants_empathy() || resp.is_empty() || missed_turns.contains(&turn) {
+        if ack.is_some()
+            || !category.wants_empathy()
+            || resp.is_empty()
+            || missed_turns.contains(&turn)
+        {
             continue;
         }
         if w.call.turns[turn].role != Role::Customer {
@@ -60,7 +74,11 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         let voided = resp.iter().any(|&a| !w.facts[a].voided_empathy.is_empty());
         let demand = resp.iter().any(|&a| {
             w.facts[a].signal("payment-ask").is_some()
-                || out.findings.iter().any(|f| f.turn == a && f.kind() == Kind::Finding && matches!(f.category, Category::Pressure | Category::Abuse))
+                || out.findings.iter().any(|f| {
+                    f.turn == a
+                        && f.kind() == Kind::Finding
+                        && matches!(f.category, Category::Pressure | Category::Abuse)
+                })
         });
         let engine = if voided {
             "empathy-then-pressure"
@@ -72,7 +90,10 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         let Some(rule) = w.rule(engine) else { continue };
         let cue = &out.cues[ci];
         let mut f = item(rule, w.call, turn, cue.start, cue.end);
-        f.note = Some(format!("{} cue; agent's response at turn {}", category, resp[0]));
+        f.note = Some(format!(
+            "{} cue; agent's response at turn {}",
+            category, resp[0]
+        ));
         out.findings.push(f);
         missed_turns.push(turn);
     }

@@ -62,7 +62,9 @@ impl TurnFacts {
 
     /// Whether the turn is only a filler ("okay", "mm-hmm, one moment").
     pub fn is_filler(&self) -> bool {
-        let Some(i) = SIGNALS.iter().position(|s| *s == "filler") else { return false };
+        let Some(i) = SIGNALS.iter().position(|s| *s == "filler") else {
+            return false;
+        };
         if self.words == 0 {
             return true;
         }
@@ -202,7 +204,12 @@ impl Analyzer {
             .enumerate()
             .filter_map(|(i, r)| r.engine.clone().map(|e| (e, i)))
             .collect();
-        Ok(Analyzer { lex: Arc::new(lex), scanners, engines, profile: profile.map(str::to_owned) })
+        Ok(Analyzer {
+            lex: Arc::new(lex),
+            scanners,
+            engines,
+            profile: profile.map(str::to_owned),
+        })
     }
 
     /// The built-in lexicons, compiled.
@@ -210,8 +217,12 @@ impl Analyzer {
     /// # Errors
     /// As [`Analyzer::new`], or the built-in lexicons failing to load (prevented by the test suite).
     pub fn builtin(profile: Option<&str>) -> Result<Analyzer, String> {
-        let lex = crate::lexicon::load_builtin()
-            .map_err(|es| es.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
+        let lex = crate::lexicon::load_builtin().map_err(|es| {
+            es.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
         Analyzer::new(lex, profile)
     }
 
@@ -222,12 +233,24 @@ impl Analyzer {
 
     /// The profile a call is analysed under.
     pub fn profile_for<'a>(&'a self, call: &'a Call) -> &'a str {
-        let p = self.profile.as_deref().or(call.profile.as_deref()).unwrap_or("neutral");
-        PROFILES.iter().find(|x| x.eq_ignore_ascii_case(p)).copied().unwrap_or("neutral")
+        let p = self
+            .profile
+            .as_deref()
+            .or(call.profile.as_deref())
+            .unwrap_or("neutral");
+        PROFILES
+            .iter()
+            .find(|x| x.eq_ignore_ascii_case(p))
+            .copied()
+            .unwrap_or("neutral")
     }
 
     fn scanner(&self, profile: &str) -> &Scanner {
-        self.scanners.iter().find(|(p, _)| *p == profile).map(|(_, s)| s).unwrap_or(&self.scanners[0].1)
+        self.scanners
+            .iter()
+            .find(|(p, _)| *p == profile)
+            .map(|(_, s)| s)
+            .unwrap_or(&self.scanners[0].1)
     }
 
     fn engine(&self, name: &str, profile: &str) -> Option<&Rule> {
@@ -239,14 +262,23 @@ impl Analyzer {
     pub fn analyze(&self, call: &Call) -> Analysis {
         let profile = self.profile_for(call);
         let scanner = self.scanner(profile);
-        let mut out = Analysis { profile: profile.to_owned(), ..Analysis::default() };
+        let mut out = Analysis {
+            profile: profile.to_owned(),
+            ..Analysis::default()
+        };
         let mut facts = Vec::with_capacity(call.turns.len());
         for (ti, turn) in call.turns.iter().enumerate() {
             let tt = tokenize(&turn.text);
             let hits = scanner.scan(&tt);
             facts.push(self.lexical(call, ti, &tt, &hits, scanner, profile, &mut out));
         }
-        let w = Window { call, lex: &self.lex, profile, facts: &facts, engines: &self.engines };
+        let w = Window {
+            call,
+            lex: &self.lex,
+            profile,
+            facts: &facts,
+            engines: &self.engines,
+        };
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
         disclosure::apply(&w, &mut out);
@@ -277,14 +309,29 @@ impl Analyzer {
         out: &mut Analysis,
     ) -> TurnFacts {
         let turn = &call.turns[ti];
-        let mut facts = TurnFacts { role: Some(turn.role), words: tt.tokens.len(), ..TurnFacts::default() };
+        let mut facts = TurnFacts {
+            role: Some(turn.role),
+            words: tt.tokens.len(),
+            ..TurnFacts::default()
+        };
         if let Some(first) = tt.tokens.first() {
-            let last = tt.tokens.iter().take_while(|t| t.sentence == first.sentence).last().unwrap_or(first);
+            let last = tt
+                .tokens
+                .iter()
+                .take_while(|t| t.sentence == first.sentence)
+                .last()
+                .unwrap_or(first);
             facts.first_sentence = (first.start, last.end);
         }
         for h in hits {
             if let Target::Signal(s) = h.target {
-                facts.signals.push(SignalHit { signal: s, start: h.start, end: h.end, tok_start: h.tok_start, tok_end: h.tok_end });
+                facts.signals.push(SignalHit {
+                    signal: s,
+                    start: h.start,
+                    end: h.end,
+                    tok_start: h.tok_start,
+                    tok_end: h.tok_end,
+                });
             }
         }
         let no_decision = facts.signal("no-decision").is_some();
@@ -306,7 +353,10 @@ impl Analyzer {
             match rule.kind() {
                 Kind::Finding if turn.role == rule.speaker => {
                     if ctx.echoed || ctx.quoted {
-                        decide("dropped: the agent is repeating or quoting, not saying it", out);
+                        decide(
+                            "dropped: the agent is repeating or quoting, not saying it",
+                            out,
+                        );
                         continue;
                     }
                     if ctx.negated {
@@ -335,8 +385,13 @@ impl Analyzer {
                         }
                     }
                     if ctx.hedged {
-                        if no_decision && matches!(rule.category, Category::Pressure | Category::Misleading) {
-                            decide("dropped: hedged, and the agent said nothing has been decided", out);
+                        if no_decision
+                            && matches!(rule.category, Category::Pressure | Category::Misleading)
+                        {
+                            decide(
+                                "dropped: hedged, and the agent said nothing has been decided",
+                                out,
+                            );
                             continue;
                         }
                         it.severity = it.severity.map(Severity::lower);
@@ -361,7 +416,10 @@ impl Analyzer {
                     }
                 }
                 Kind::Finding => {}
-                Kind::Cue | Kind::Credit if turn.role == rule.speaker || (rule.category == Category::ThirdParty && turn.role == Role::Other) => {
+                Kind::Cue | Kind::Credit
+                    if turn.role == rule.speaker
+                        || (rule.category == Category::ThirdParty && turn.role == Role::Other) =>
+                {
                     if ctx.negated {
                         decide("dropped: negated", out);
                         continue;
@@ -372,17 +430,28 @@ impl Analyzer {
             }
         }
         // Formulaic empathy immediately followed by pressure earns no credit: the words were a run-up to a demand.
-        let has_options = turn_items
-            .iter()
-            .any(|i| matches!(i.category, Category::Options | Category::Affordability | Category::Signposting));
+        let has_options = turn_items.iter().any(|i| {
+            matches!(
+                i.category,
+                Category::Options | Category::Affordability | Category::Signposting
+            )
+        });
         let pressure_after = |pos: usize| {
             turn_items.iter().any(|i| {
-                i.start >= pos && matches!(i.category, Category::Pressure | Category::Abuse) && i.severity > Some(Severity::Info)
-            }) || (!has_options && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
+                i.start >= pos
+                    && matches!(i.category, Category::Pressure | Category::Abuse)
+                    && i.severity > Some(Severity::Info)
+            }) || (!has_options
+                && facts
+                    .signals
+                    .iter()
+                    .any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
         };
         let void: Vec<bool> = turn_items
             .iter()
-            .map(|i| i.category == Category::Empathy && turn.role == Role::Agent && pressure_after(i.end))
+            .map(|i| {
+                i.category == Category::Empathy && turn.role == Role::Agent && pressure_after(i.end)
+            })
             .collect();
         let (voided, kept): (Vec<(Item, bool)>, Vec<(Item, bool)>) =
             turn_items.into_iter().zip(void).partition(|(_, v)| *v);
@@ -417,7 +486,10 @@ impl Analyzer {
         }
         if call.account.time_barred == Some(true) && rule.name == "lawsuit-threat" {
             it.severity = Some(Severity::Critical);
-            it.message = format!("{} (the debt is time-barred: no suit may be threatened)", rule.summary);
+            it.message = format!(
+                "{} (the debt is time-barred: no suit may be threatened)",
+                rule.summary
+            );
             return Some("time-barred account: severity critical".into());
         }
         if call.account.suit_filed == Some(true) {
@@ -444,9 +516,12 @@ fn longest_per_kind(lex: &Lexicon, hits: &[Hit]) -> Vec<Hit> {
                 && ok == k
                 && o.tok_start <= h.tok_start
                 && o.tok_end >= h.tok_end
-                && (o.tok_end - o.tok_start > h.tok_end - h.tok_start || (o.tok_start, o.tok_end) == (h.tok_start, h.tok_end) && j < i)
+                && (o.tok_end - o.tok_start > h.tok_end - h.tok_start
+                    || (o.tok_start, o.tok_end) == (h.tok_start, h.tok_end) && j < i)
         });
-        let overlaps_same_rule = kept.iter().any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
+        let overlaps_same_rule = kept
+            .iter()
+            .any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
         if !inside && !overlaps_same_rule {
             kept.push(*h);
         }

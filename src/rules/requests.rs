@@ -29,7 +29,9 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         if done.contains(&category) {
             continue;
         }
-        let Some(rule) = engine_for(category).and_then(|e| w.rule(e)) else { continue };
+        let Some(rule) = engine_for(category).and_then(|e| w.rule(e)) else {
+            continue;
+        };
         for a in w.agent_turns_after(turn) {
             let pressure = out
                 .findings
