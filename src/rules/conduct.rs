@@ -15,8 +15,10 @@ pub const INTERRUPT_OVERLAP_MS: u64 = 300;
 /// An overlapping agent turn shorter than this many words is a backchannel ("mm-hmm, right"), not an interruption.
 pub const INTERRUPT_MIN_WORDS: usize = 3;
 
-/// The agent's share of the talk time above which the call is flagged (percent).
-pub const TALK_SHARE_LIMIT_PCT: u64 = 70;
+/// The agent's share of the talk time above which the call is flagged (percent). Sales scorecards often use 60-70%,
+/// but a collection call carries scripted speech (mini-Miranda, rights, options, a recap): a well-run first
+/// contact can reach three quarters agent talk, so the limit sits above that.
+pub const TALK_SHARE_LIMIT_PCT: u64 = 80;
 
 /// Talk-time share is judged only on calls longer than this (ms): short calls are dominated by the opening script.
 pub const TALK_SHARE_MIN_CALL_MS: u64 = 120_000;
@@ -295,7 +297,7 @@ mod tests {
         assert!(
             got[0]
                 .2
-                .ends_with("the agent spoke 96% of the talk time (over 70%)"),
+                .ends_with("the agent spoke 96% of the talk time (over 80%)"),
             "{got:?}"
         );
         assert!(
