@@ -21,7 +21,7 @@ use super::ReadOptions;
 pub const OPENING_TURNS: usize = 5;
 
 /// What agents say when a call opens, with a weight: strong signs (the mini-Miranda, "calling from") outweigh
-/// phrases a customer might also say ("my name is").
+/// phrases a customer might also say ("my name is"). Written as said: matching normalises case and apostrophes.
 pub const AGENT_PHRASES: &[(&str, u32)] = &[
     ("calling from", 3),
     ("calling on behalf of", 3),
@@ -35,18 +35,92 @@ pub const AGENT_PHRASES: &[(&str, u32)] = &[
     ("attempt to collect a debt", 4),
     ("debt collector", 3),
     ("collection agency", 2),
-    ("how can i help", 2),
-    ("how may i help", 2),
-    ("how can i assist", 2),
+    ("how can I help", 2),
+    ("how may I help", 2),
+    ("how can I assist", 2),
     ("thank you for calling", 2),
     ("thanks for calling", 2),
-    ("am i speaking with", 2),
-    ("am i speaking to", 2),
-    ("can i speak to", 1),
+    ("am I speaking with", 2),
+    ("am I speaking to", 2),
+    ("can I speak to", 1),
     ("could you confirm your", 1),
     ("confirm your date of birth", 2),
     ("my name is", 1),
+    ("you're through to", 2),
+    ("you are through to", 2),
 ];
+
+/// How the note describes an introduction with a company: "this is Sam from Northfield Recovery".
+const NAMES_COMPANY: &str = "this is ... from";
+
+/// An introduction naming the caller's firm is as strong a sign as "calling from".
+const NAMES_COMPANY_WEIGHT: u32 = 3;
+
+/// "this is Sam from ...", "it's Sam Patel from ...", "I'm Sam from ...": the speaker introduces themself with
+/// a firm (normalised text, so "it's" reads "its" and "I'm" reads "im").
+fn names_company(norm: &str) -> bool {
+    let words: Vec<&str> = norm.split_whitespace().collect();
+    let opener = |i: usize| match (words.get(i), words.get(i + 1)) {
+        (Some(&"this"), Some(&"is")) => Some(i + 2),
+        (Some(&"its"), _) | (Some(&"im"), _) => Some(i + 1),
+        (Some(&"it"), Some(&"is")) | (Some(&"i"), Some(&"am")) => Some(i + 2),
+        _ => None,
+    };
+    // Words that are not names ("this is the letter from", "it's not from") nor firms ("from you").
+    const NOT_NAMES: &[&str] = &[
+        "the",
+        "a",
+        "an",
+        "my",
+        "your",
+        "his",
+        "her",
+        "their",
+        "our",
+        "this",
+        "that",
+        "it",
+        "its",
+        "not",
+        "just",
+        "all",
+        "about",
+        "what",
+        "why",
+        "how",
+        "me",
+        "you",
+        "him",
+        "them",
+        "us",
+        "what",
+        "really",
+        "still",
+        "only",
+        "calling",
+        "from",
+        "no",
+        "so",
+        "very",
+        "also",
+        "here",
+        "there",
+        "one",
+        "someone",
+        "something",
+    ];
+    let is_name = |w: Option<&&str>| {
+        w.is_some_and(|w| !NOT_NAMES.contains(w) && !w.bytes().all(|b| b.is_ascii_digit()))
+    };
+    (0..words.len()).filter_map(opener).any(|name| {
+        // One or two words of name, then "from" and the firm.
+        [1, 2].iter().any(|&n| {
+            (0..n).all(|k| is_name(words.get(name + k)))
+                && words.get(name + n) == Some(&"from")
+                && is_name(words.get(name + n + 1))
+        })
+    })
+}
 
 /// Lower-case words separated by single spaces, padded with a space at both ends so that a phrase search is a
 /// whole-word search.
@@ -233,10 +307,15 @@ fn pick_agent(turns: &[Turn], labels: &[String]) -> (String, Vec<&'static str>) 
         {
             let text = normalise(&t.text);
             for (p, w) in AGENT_PHRASES {
-                if !said.contains(p) && text.contains(&format!(" {p} ")) {
+                // Phrases are written as said; normalised the same way as the turn, they match whole words.
+                if !said.contains(p) && text.contains(&normalise(p)) {
                     score += w;
                     said.push(*p);
                 }
+            }
+            if !said.contains(&NAMES_COMPANY) && names_company(&text) {
+                score += NAMES_COMPANY_WEIGHT;
+                said.push(NAMES_COMPANY);
             }
         }
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
@@ -273,6 +352,34 @@ mod tests {
             note.contains("\"spk_1\" taken as the agent: said \"calling from\""),
             "{note}"
         );
+    }
+
+    #[test]
+    fn an_introduction_with_a_firm_marks_the_agent() {
+        assert!(names_company(&normalise(
+            "Hello, it's Alex from Northfield Recovery."
+        )));
+        assert!(names_company(&normalise(
+            "Hi, this is Sam Patel from Northfield."
+        )));
+        assert!(!names_company(&normalise("This is the letter from you.")));
+        assert!(!names_company(&normalise(
+            "I got a letter from Northfield."
+        )));
+        assert!(!names_company(&normalise("this is from")));
+        assert!(!names_company(&normalise(
+            "It's not from me, it's my brother's."
+        )));
+        assert!(!names_company(&normalise(
+            "I'm still from the old address."
+        )));
+        let mut turns = vec![
+            t("spk_0", "Hello?"),
+            t("spk_1", "Hi, it's Alex from Northfield Recovery."),
+        ];
+        let note = assign(&mut turns, &ReadOptions::default()).unwrap_or_default();
+        assert_eq!(turns[1].role, Role::Agent);
+        assert!(note.contains("said \"this is ... from\""), "{note}");
     }
 
     #[test]
