@@ -612,3 +612,73 @@ fn google_channels_are_two_legs_of_the_call() {
         ]
     );
 }
+
+/// Run the binary on fixtures: the flags and names the README documents.
+fn cli(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callcoach"))
+        .args(args)
+        .current_dir(DIR)
+        .output()
+        .expect("run callcoach");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_line_takes_every_format_name_and_reports_role_note() {
+    for (name, format) in FIXTURES {
+        let (code, out, err) = cli(&[
+            "analyze",
+            "--format",
+            "jsonl",
+            "--input-format",
+            format.name(),
+            name,
+        ]);
+        assert_eq!(code, Some(0), "{name} as {}: {err}", format.name());
+        let v: Value = serde_json::from_str(out.trim()).unwrap_or_default();
+        let stem = name.rsplit_once('.').map_or(*name, |(s, _)| s);
+        assert_eq!(v["id"], json!(stem), "{name}");
+    }
+    let (_, out, _) = cli(&[
+        "analyze",
+        "--format",
+        "json",
+        "--input-format",
+        "contact-lens",
+        "contact-lens.json",
+    ]);
+    assert!(out.contains("\"roles\""), "{out}");
+    let (_, out, _) = cli(&["analyze", "--format", "json", "whisperx.json"]);
+    assert!(
+        out.contains("\"role_note\": \"speaker \\\"SPEAKER_01\\\" taken as the agent"),
+        "{out}"
+    );
+    let (_, out, _) = cli(&["analyze", "text-speakers.txt"]);
+    assert!(
+        out.contains("role_note: speaker \"Speaker 2\" taken as the agent"),
+        "{out}"
+    );
+    let (_, out, _) = cli(&[
+        "analyze",
+        "--format",
+        "json",
+        "--agent-speaker",
+        "Speaker 1",
+        "text-speakers.txt",
+    ]);
+    assert!(!out.contains("role_note"), "{out}");
+    assert!(
+        out.contains("\"roles\": [\n    \"agent\",\n    \"customer\""),
+        "{out}"
+    );
+    let (code, _, err) = cli(&["analyze", "--input-format", "deepgram", "assemblyai.json"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("assemblyai.json: deepgram: results: missing"),
+        "{err}"
+    );
+}
