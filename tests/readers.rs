@@ -29,6 +29,7 @@ const FIXTURES: &[(&str, InputFormat)] = &[
     ("aws-call-analytics.json", InputFormat::AwsCallAnalytics),
     ("contact-lens.json", InputFormat::AwsCallAnalytics),
     ("whisper.json", InputFormat::Whisper),
+    ("whisper-api-words.json", InputFormat::Whisper),
     ("whisperx.json", InputFormat::Whisperx),
     ("whisper-cpp.json", InputFormat::WhisperCpp),
     ("deepgram-utterances.json", InputFormat::Deepgram),

@@ -294,7 +294,8 @@ pub fn detect_value(v: &Value) -> InputFormat {
     {
         return InputFormat::Whisperx;
     }
-    if arr("segments").is_some() {
+    // The OpenAI API's verbose_json: `task` and `duration`, with `segments` or only `words`.
+    if arr("segments").is_some() || (has("task") && has("duration")) {
         return InputFormat::Whisper;
     }
     InputFormat::Json

@@ -1,5 +1,8 @@
 //! OpenAI Whisper / faster-whisper JSON, WhisperX JSON, and whisper.cpp JSON.
 //!
+//! The OpenAI API's `verbose_json` (with `task`, `duration`) is the same shape; with only word timestamps it has a
+//! top-level `words[]` instead of `segments[]`.
+//!
 //! Whisper: `segments[]` with `start`/`end` in float seconds and `text` (with a leading space); no speakers, so the
 //! turns are by an unknown speaker (see `roles`). WhisperX adds `speaker` per segment and per word
 //! (`SPEAKER_00`); when words carry speakers the turns are rebuilt from the words, because one segment can span a
@@ -75,12 +78,14 @@ pub fn read(
         }
     }
     if segments.is_empty() {
-        let wsp = doc.key("word_segments");
-        for (j, w) in cx
-            .opt_array(root, &doc, "word_segments")?
-            .iter()
-            .enumerate()
-        {
+        // WhisperX `word_segments`, or the OpenAI API's verbose_json with word timestamps only (`words`).
+        let key = if root.contains_key("word_segments") {
+            "word_segments"
+        } else {
+            "words"
+        };
+        let wsp = doc.key(key);
+        for (j, w) in cx.opt_array(root, &doc, key)?.iter().enumerate() {
             words.push(word(&cx, w, &wsp.idx(j))?);
         }
     }
@@ -125,7 +130,11 @@ pub fn read(
             turns = sequential([Piece::new(UNKNOWN, text, None, None)]);
         }
     }
-    if turns.is_empty() && !root.contains_key("segments") && !root.contains_key("word_segments") {
+    if turns.is_empty()
+        && !["segments", "word_segments", "words"]
+            .iter()
+            .any(|k| root.contains_key(*k))
+    {
         return Err(cx.err(
             &sp,
             "missing (expected segments[] with start, end and text)",
