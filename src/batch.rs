@@ -52,10 +52,7 @@ pub fn collect_inputs(paths: &[String]) -> Vec<Result<Input, InputError>> {
         } else if path.exists() {
             out.push(Ok(Input::File(path.to_path_buf())));
         } else {
-            out.push(Err(InputError::new(
-                Source::file(p.as_str()),
-                "no such file or folder",
-            )));
+            out.push(Err(InputError::new(Source::file(p.as_str()), "no such file or folder")));
         }
     }
     out
@@ -65,10 +62,7 @@ fn walk(dir: &Path, out: &mut Vec<Result<Input, InputError>>) {
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(e) => {
-            out.push(Err(InputError::new(
-                Source::file(dir.display().to_string()),
-                format!("cannot read folder: {e}"),
-            )));
+            out.push(Err(InputError::new(Source::file(dir.display().to_string()), format!("cannot read folder: {e}"))));
             return;
         }
     };
@@ -94,9 +88,7 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, InputError> {
     let mut buf = Vec::new();
     let res = match input {
         Input::Stdin => std::io::stdin().lock().read_to_end(&mut buf).map(|_| ()),
-        Input::File(p) => std::fs::File::open(p)
-            .and_then(|mut f| f.read_to_end(&mut buf))
-            .map(|_| ()),
+        Input::File(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut buf)).map(|_| ()),
     };
     res.map_err(|e| InputError::new(Source::file(input.name()), format!("cannot read: {e}")))?;
     Ok(buf)

@@ -26,10 +26,11 @@ impl Role {
     pub fn from_label(label: &str) -> Role {
         let l = label.trim().to_ascii_lowercase();
         match l.as_str() {
-            "agent" | "collector" | "rep" | "representative" | "advisor" | "adviser"
-            | "operator" | "csr" | "associate" | "staff" => Role::Agent,
-            "customer" | "consumer" | "debtor" | "client" | "account holder" | "borrower"
-            | "caller" | "cust" => Role::Customer,
+            "agent" | "collector" | "rep" | "representative" | "advisor" | "adviser" | "operator" | "csr"
+            | "associate" | "staff" => Role::Agent,
+            "customer" | "consumer" | "debtor" | "client" | "account holder" | "borrower" | "caller" | "cust" => {
+                Role::Customer
+            }
             _ => Role::Other,
         }
     }
@@ -62,18 +63,12 @@ pub struct Source {
 impl Source {
     /// A whole file.
     pub fn file(path: impl Into<Arc<str>>) -> Source {
-        Source {
-            path: path.into(),
-            line: None,
-        }
+        Source { path: path.into(), line: None }
     }
 
     /// One line of a file.
     pub fn at_line(&self, line: usize) -> Source {
-        Source {
-            path: self.path.clone(),
-            line: Some(line),
-        }
+        Source { path: self.path.clone(), line: Some(line) }
     }
 }
 
@@ -106,14 +101,7 @@ pub struct Turn {
 impl Turn {
     /// A turn with no timings.
     pub fn new(speaker: impl Into<String>, role: Role, text: impl Into<String>) -> Turn {
-        Turn {
-            speaker: speaker.into(),
-            role,
-            text: text.into(),
-            start_ms: None,
-            end_ms: None,
-            extra: None,
-        }
+        Turn { speaker: speaker.into(), role, text: text.into(), start_ms: None, end_ms: None, extra: None }
     }
 }
 

@@ -80,27 +80,13 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
     let echoed = before(Target::Echo, false);
     let hedged = before(Target::Hedge, true);
 
-    let question = tt
-        .questions
-        .get(sentence as usize)
-        .copied()
-        .unwrap_or(false)
+    let question = tt.questions.get(sentence as usize).copied().unwrap_or(false)
         || (!tt.punctuated
             && hits.iter().any(|h| {
                 h.target == Target::QuestionOpener
                     && toks[h.tok_start].sentence == sentence
                     && (h.tok_start == 0 || toks[h.tok_start - 1].sentence != sentence)
             }));
-    let quoted = tt
-        .quoted
-        .iter()
-        .any(|&(a, b)| hit.start >= a && hit.end <= b);
-    Context {
-        negated,
-        reported,
-        echoed,
-        question,
-        quoted,
-        hedged,
-    }
+    let quoted = tt.quoted.iter().any(|&(a, b)| hit.start >= a && hit.end <= b);
+    Context { negated, reported, echoed, question, quoted, hedged }
 }

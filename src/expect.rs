@@ -38,13 +38,9 @@ impl Expectation {
     /// # Errors
     /// The file cannot be read or is not valid expectation TOML; the message names the file and line.
     pub fn load(path: &Path) -> Result<Expectation, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start].matches('\n').count() + 1)
-                .unwrap_or(1);
+            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1).unwrap_or(1);
             format!("{}:{line}: {}", path.display(), e.message().trim())
         })
     }
@@ -52,10 +48,7 @@ impl Expectation {
 
 /// The expectation file of a transcript: `x.json` -> `x.expect.toml`.
 pub fn expectation_path(call: &Path) -> PathBuf {
-    let stem = call
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+    let stem = call.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     call.with_file_name(format!("{stem}.expect.toml"))
 }
 
@@ -128,11 +121,7 @@ fn category_of(lex: &Lexicon, item: &str) -> String {
 /// Compare an analysis with its labels.
 pub fn compare(exp: &Expectation, a: &Analysis, lex: &Lexicon) -> Comparison {
     let mut cmp = Comparison::default();
-    let label = |v: &[String]| {
-        v.iter()
-            .map(|s| s.replace(' ', ""))
-            .collect::<BTreeSet<_>>()
-    };
+    let label = |v: &[String]| v.iter().map(|s| s.replace(' ', "")).collect::<BTreeSet<_>>();
     let found = |kind: Kind| {
         a.findings
             .iter()
@@ -142,11 +131,9 @@ pub fn compare(exp: &Expectation, a: &Analysis, lex: &Lexicon) -> Comparison {
             .map(|i| format!("{}@{}", i.code, i.turn))
             .collect::<BTreeSet<_>>()
     };
-    for (kind, want) in [
-        (Kind::Finding, label(&exp.findings)),
-        (Kind::Cue, label(&exp.cues)),
-        (Kind::Credit, label(&exp.credits)),
-    ] {
+    for (kind, want) in
+        [(Kind::Finding, label(&exp.findings)), (Kind::Cue, label(&exp.cues)), (Kind::Credit, label(&exp.credits))]
+    {
         let got = found(kind);
         for x in want.intersection(&got) {
             cmp.counts.entry(category_of(lex, x)).or_default().tp += 1;
@@ -167,15 +154,10 @@ pub fn compare(exp: &Expectation, a: &Analysis, lex: &Lexicon) -> Comparison {
 
 /// A table of precision and recall per category, findings first.
 pub fn table(total: &Comparison) -> String {
-    let mut s = format!(
-        "{:<20} {:>4} {:>4} {:>4} {:>9} {:>7}\n",
-        "category", "tp", "fp", "fn", "precision", "recall"
-    );
+    let mut s = format!("{:<20} {:>4} {:>4} {:>4} {:>9} {:>7}\n", "category", "tp", "fp", "fn", "precision", "recall");
     let mut cats: Vec<_> = total.counts.iter().collect();
     let order = |name: &str| {
-        name.parse::<Category>()
-            .map(|c| Category::ALL.iter().position(|x| *x == c).unwrap_or(99))
-            .unwrap_or(99)
+        name.parse::<Category>().map(|c| Category::ALL.iter().position(|x| *x == c).unwrap_or(99)).unwrap_or(99)
     };
     cats.sort_by_key(|(k, _)| (order(k), (*k).clone()));
     for (k, c) in cats {

@@ -100,13 +100,7 @@ impl Category {
 
     /// Cues that are requests the agent must honour (ignored request when pressed past).
     pub fn is_request(self) -> bool {
-        matches!(
-            self,
-            Category::CeaseRequest
-                | Category::Attorney
-                | Category::Dispute
-                | Category::ValidationRequest
-        )
+        matches!(self, Category::CeaseRequest | Category::Attorney | Category::Dispute | Category::ValidationRequest)
     }
 }
 
@@ -158,9 +152,7 @@ impl FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            _ => Err(format!(
-                "unknown severity {s:?}; expected info, low, medium, high or critical"
-            )),
+            _ => Err(format!("unknown severity {s:?}; expected info, low, medium, high or critical")),
         }
     }
 }

@@ -14,6 +14,8 @@
 //! - [`rules`] turns hits into findings, cues and credits, then runs the conversation rules.
 //! - [`score`] computes the 0-100 scorecard, each point traced to an item.
 //! - [`report`] renders the result; [`batch`] runs many calls in parallel in input order.
+//! - [`config`] reads `callcoach.toml` (rules off, severities, allow lists, weights) and [`baseline`] marks
+//!   findings already reviewed as accepted.
 //!
 //! ```
 //! use callcoach::call::{Call, Role, Turn};
@@ -29,8 +31,10 @@
 //! assert!(analysis.findings.iter().any(|f| f.category.as_str() == "misleading"));
 //! ```
 
+pub mod baseline;
 pub mod batch;
 pub mod call;
+pub mod config;
 pub mod context;
 pub mod expect;
 pub mod finding;

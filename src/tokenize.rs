@@ -117,11 +117,21 @@ fn expand(word: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The normal forms of one already lower-case, straight-apostrophe word: its expansion, or a stem and `not`
+/// for any other `n't`, or the word itself.
+pub fn normal_forms(word: &str) -> Vec<&str> {
+    let trimmed = word.trim_end_matches('\'');
+    if let Some(parts) = expand(trimmed) {
+        return parts.to_vec();
+    }
+    if let Some(stem) = trimmed.strip_suffix("n't") {
+        return vec![stem, "not"];
+    }
+    vec![trimmed]
+}
+
 fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
-    )
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}')
 }
 
 /// Normalise one word: lower case and straight apostrophes; generic `n't` handled by [`expand`] or kept.
@@ -165,9 +175,7 @@ pub fn tokenize(text: &str) -> TurnTokens {
             Some(c) => c,
             None => continue,
         };
-        if first.is_alphanumeric()
-            || (is_apostrophe(first) && seg.chars().nth(1).is_some_and(char::is_alphanumeric))
-        {
+        if first.is_alphanumeric() || (is_apostrophe(first) && seg.chars().nth(1).is_some_and(char::is_alphanumeric)) {
             if pending_end {
                 sentence += 1;
                 clause += 1;
@@ -176,42 +184,9 @@ pub fn tokenize(text: &str) -> TurnTokens {
             }
             normalise_word(seg.trim_start_matches(is_apostrophe), &mut norm);
             // A trailing possessive or quote apostrophe is not part of the word.
-            let trimmed = norm.trim_end_matches('\'');
             let end = start + seg.len();
-            match expand(trimmed) {
-                Some(parts) => {
-                    for p in parts {
-                        out.tokens.push(Token {
-                            start,
-                            end,
-                            norm: (*p).to_owned(),
-                            sentence,
-                            clause,
-                        });
-                    }
-                }
-                None => {
-                    let word = if let Some(stem) = trimmed.strip_suffix("n't") {
-                        // Any other "xn't": keep the stem and a separate "not".
-                        out.tokens.push(Token {
-                            start,
-                            end,
-                            norm: stem.to_owned(),
-                            sentence,
-                            clause,
-                        });
-                        "not"
-                    } else {
-                        trimmed
-                    };
-                    out.tokens.push(Token {
-                        start,
-                        end,
-                        norm: word.to_owned(),
-                        sentence,
-                        clause,
-                    });
-                }
+            for p in normal_forms(&norm) {
+                out.tokens.push(Token { start, end, norm: p.to_owned(), sentence, clause });
             }
             continue;
         }
@@ -260,10 +235,7 @@ mod tests {
 
     #[test]
     fn speech_to_text_spellings() {
-        assert_eq!(
-            norms("im gonna call u"),
-            ["i", "am", "going", "to", "call", "you"]
-        );
+        assert_eq!(norms("im gonna call u"), ["i", "am", "going", "to", "call", "you"]);
         assert_eq!(norms("you couldnt pay"), ["you", "could", "not", "pay"]);
         assert_eq!(norms("Mustn't"), ["must", "not"]);
     }
@@ -274,10 +246,7 @@ mod tests {
         assert_eq!(tt.questions, [true, false]);
         let s: Vec<_> = tt.tokens.iter().map(|t| t.sentence).collect();
         assert_eq!(s, [0, 0, 0, 0, 0, 1, 1, 1, 1]);
-        assert_ne!(
-            tt.tokens[5].clause, tt.tokens[6].clause,
-            "the comma after 'No' breaks the clause"
-        );
+        assert_ne!(tt.tokens[5].clause, tt.tokens[6].clause, "the comma after 'No' breaks the clause");
     }
 
     #[test]

@@ -4,9 +4,7 @@
 use std::collections::BTreeSet;
 
 use callcoach::call::{Call, Turn};
-use callcoach::lexicon::{
-    self, lint, load_builtin, parse_example_turn, parse_expect, Example, Rule,
-};
+use callcoach::lexicon::{self, lint, load_builtin, parse_example_turn, parse_expect, Example, Rule};
 use callcoach::rules::Analyzer;
 
 fn example_call(rule: &Rule, ex: &Example) -> Call {
@@ -14,8 +12,8 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
         .turns
         .iter()
         .map(|line| {
-            let (role, text) = parse_example_turn(line)
-                .unwrap_or_else(|| panic!("{}: bad example turn {line:?}", rule.code));
+            let (role, text) =
+                parse_example_turn(line).unwrap_or_else(|| panic!("{}: bad example turn {line:?}", rule.code));
             Turn::new(role.as_str(), role, text)
         })
         .zip(ex.times.iter().map(Some).chain(std::iter::repeat(None)))
@@ -30,10 +28,7 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
     Call {
         id: format!("{}-example", rule.code),
         turns,
-        profile: ex
-            .profile
-            .clone()
-            .or_else(|| rule.profiles.first().cloned()),
+        profile: ex.profile.clone().or_else(|| rule.profiles.first().cloned()),
         account: ex.account.clone(),
         ..Call::default()
     }
@@ -41,30 +36,11 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
 
 #[test]
 fn builtin_lexicons_load_and_pass_lint() {
-    let lex = load_builtin().unwrap_or_else(|es| {
-        panic!(
-            "{}",
-            es.iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    });
+    let lex = load_builtin()
+        .unwrap_or_else(|es| panic!("{}", es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")));
     let problems = lint(&lex);
-    assert!(
-        problems.is_empty(),
-        "{}",
-        problems
-            .iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    assert!(
-        lex.rules.len() >= 40,
-        "the catalog has {} rules; at least 40 expected",
-        lex.rules.len()
-    );
+    assert!(problems.is_empty(), "{}", problems.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(lex.rules.len() >= 40, "the catalog has {} rules; at least 40 expected", lex.rules.len());
     let codes: BTreeSet<_> = lex.rules.iter().map(|r| r.code).collect();
     assert_eq!(codes.len(), lex.rules.len(), "codes are unique");
 }
@@ -80,44 +56,25 @@ fn every_example_of_every_rule() {
             ran += 1;
             let call = example_call(rule, ex);
             let a = analyzer.analyze(&call);
-            let got: BTreeSet<String> = a
-                .findings
-                .iter()
-                .chain(&a.cues)
-                .chain(&a.credits)
-                .map(|i| format!("{}@{}", i.code, i.turn))
-                .collect();
+            let got: BTreeSet<String> =
+                a.findings.iter().chain(&a.cues).chain(&a.credits).map(|i| format!("{}@{}", i.code, i.turn)).collect();
             let want: BTreeSet<String> = ex.expect.iter().map(|s| s.replace(' ', "")).collect();
             let missing: Vec<_> = want.difference(&got).cloned().collect();
-            let own_got: BTreeSet<_> = got
-                .iter()
-                .filter(|s| s.starts_with(&format!("{}@", rule.code)))
-                .cloned()
-                .collect();
-            let own_want: BTreeSet<_> = want
-                .iter()
-                .filter(|s| parse_expect(s).is_some_and(|(c, _)| c == rule.code))
-                .cloned()
-                .collect();
+            let own_got: BTreeSet<_> =
+                got.iter().filter(|s| s.starts_with(&format!("{}@", rule.code))).cloned().collect();
+            let own_want: BTreeSet<_> =
+                want.iter().filter(|s| parse_expect(s).is_some_and(|(c, _)| c == rule.code)).cloned().collect();
             if !missing.is_empty() || own_got != own_want {
                 let why: Vec<_> = a
                     .decisions
                     .iter()
-                    .map(|d| {
-                        format!(
-                            "{} turn {} {:?} [{}]: {}",
-                            d.code, d.turn, d.text, d.context, d.outcome
-                        )
-                    })
+                    .map(|d| format!("{} turn {} {:?} [{}]: {}", d.code, d.turn, d.text, d.context, d.outcome))
                     .collect();
                 failures.push(format!(
                     "{} ({}) example{}: {}\n  expected {:?}\n  got      {:?}\n  context: {}",
                     rule.code,
                     rule.origin,
-                    ex.note
-                        .as_deref()
-                        .map(|n| format!(" [{n}]"))
-                        .unwrap_or_default(),
+                    ex.note.as_deref().map(|n| format!(" [{n}]")).unwrap_or_default(),
                     ex.turns.join(" / "),
                     want,
                     got,
@@ -127,12 +84,7 @@ fn every_example_of_every_rule() {
         }
     }
     assert!(ran > 0);
-    assert!(
-        failures.is_empty(),
-        "{} of {ran} examples failed:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} of {ran} examples failed:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 
 #[test]

@@ -62,10 +62,7 @@ fn read_one(name: &str, opts: &ReadOptions) -> Call {
 }
 
 fn error_of(name: &str, bytes: &[u8], format: InputFormat) -> String {
-    let opts = ReadOptions {
-        format,
-        ..ReadOptions::default()
-    };
+    let opts = ReadOptions { format, ..ReadOptions::default() };
     match input::read(bytes, &source(name), &opts).into_iter().next() {
         Some(Err(e)) => e.to_string(),
         other => panic!("{name}: expected an error, got {other:?}"),
@@ -107,25 +104,10 @@ fn every_fixture_reads_into_the_turns_of_its_snapshot() {
     for (name, format) in FIXTURES {
         let call = read_one(name, &ReadOptions::default());
         assert!(!call.turns.is_empty(), "{name}: no turns");
-        assert_eq!(
-            call.metadata.get("input_format").and_then(Value::as_str),
-            Some(format.name()),
-            "{name}"
-        );
+        assert_eq!(call.metadata.get("input_format").and_then(Value::as_str), Some(format.name()), "{name}");
         // Forcing the format gives the same call as recognising it.
-        let forced = read_one(
-            name,
-            &ReadOptions {
-                format: *format,
-                ..ReadOptions::default()
-            },
-        );
-        assert_eq!(
-            forced,
-            call,
-            "{name}: --input-format {} differs from auto",
-            format.name()
-        );
+        let forced = read_one(name, &ReadOptions { format: *format, ..ReadOptions::default() });
+        assert_eq!(forced, call, "{name}: --input-format {} differs from auto", format.name());
         insta::assert_json_snapshot!(name.replace('.', "_"), summary(&call));
     }
 }
@@ -139,58 +121,29 @@ fn jsonl_lines_may_be_any_json_format() {
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[0].id, "native-1");
     assert_eq!(calls[1].id, "mixed-2");
-    assert_eq!(
-        calls[1]
-            .metadata
-            .get("input_format")
-            .and_then(Value::as_str),
-        Some("assemblyai")
-    );
+    assert_eq!(calls[1].metadata.get("input_format").and_then(Value::as_str), Some("assemblyai"));
     assert_eq!(calls[1].roles(), vec![Role::Agent, Role::Customer]);
 }
 
 #[test]
 fn errors_name_the_file_the_format_and_the_field() {
-    let e = error_of(
-        "assemblyai.json",
-        &bytes("assemblyai.json"),
-        InputFormat::Deepgram,
-    );
-    assert_eq!(
-        e,
-        "tests/fixtures/formats/assemblyai.json: deepgram: results: missing"
-    );
+    let e = error_of("assemblyai.json", &bytes("assemblyai.json"), InputFormat::Deepgram);
+    assert_eq!(e, "tests/fixtures/formats/assemblyai.json: deepgram: results: missing");
 
-    let mut dg: Value =
-        serde_json::from_slice(&bytes("deepgram-utterances.json")).unwrap_or_default();
+    let mut dg: Value = serde_json::from_slice(&bytes("deepgram-utterances.json")).unwrap_or_default();
     dg["results"]["utterances"][1]["speaker"] = json!({"id": 1});
     let e = error_of("dg.json", dg.to_string().as_bytes(), InputFormat::Auto);
-    assert!(
-        e.starts_with(
-            "tests/fixtures/formats/dg.json: deepgram: results.utterances[1].speaker: expected"
-        ),
-        "{e}"
-    );
+    assert!(e.starts_with("tests/fixtures/formats/dg.json: deepgram: results.utterances[1].speaker: expected"), "{e}");
     assert!(e.ends_with("found an object"), "{e}");
 
-    let mut aws: Value =
-        serde_json::from_slice(&bytes("aws-transcribe-speakers.json")).unwrap_or_default();
+    let mut aws: Value = serde_json::from_slice(&bytes("aws-transcribe-speakers.json")).unwrap_or_default();
     aws["results"]["items"][0]["start_time"] = json!("soon");
     let e = error_of("aws.json", aws.to_string().as_bytes(), InputFormat::Auto);
-    assert!(
-        e.contains("aws-transcribe: results.items[0].start_time: expected seconds >= 0"),
-        "{e}"
-    );
+    assert!(e.contains("aws-transcribe: results.items[0].start_time: expected seconds >= 0"), "{e}");
 
-    let e = error_of(
-        "ca.json",
-        br#"{"Transcript": [{"Content": "Hello"}]}"#,
-        InputFormat::Auto,
-    );
+    let e = error_of("ca.json", br#"{"Transcript": [{"Content": "Hello"}]}"#, InputFormat::Auto);
     assert!(
-        e.ends_with(
-            "aws-call-analytics: Transcript[0]: missing \"ParticipantRole\" (or \"ParticipantId\")"
-        ),
+        e.ends_with("aws-call-analytics: Transcript[0]: missing \"ParticipantRole\" (or \"ParticipantId\")"),
         "{e}"
     );
 
@@ -199,32 +152,15 @@ fn errors_name_the_file_the_format_and_the_field() {
         br#"{"results": [{"alternatives": [{"words": [{"word": "hi", "startTime": "soon"}]}]}]}"#,
         InputFormat::Auto,
     );
-    assert!(
-        e.contains("google: results[0].alternatives[0].words[0].startTime: expected a duration"),
-        "{e}"
-    );
+    assert!(e.contains("google: results[0].alternatives[0].words[0].startTime: expected a duration"), "{e}");
 
-    let e = error_of(
-        "a.json",
-        br#"{"recognizedPhrases": [{"offset": "PT1S"}]}"#,
-        InputFormat::Auto,
-    );
-    assert!(
-        e.contains("azure: recognizedPhrases[0]: missing \"nBest\""),
-        "{e}"
-    );
+    let e = error_of("a.json", br#"{"recognizedPhrases": [{"offset": "PT1S"}]}"#, InputFormat::Auto);
+    assert!(e.contains("azure: recognizedPhrases[0]: missing \"nBest\""), "{e}");
 
     let e = error_of("w.json", b"{\"segments\": [", InputFormat::Whisper);
-    assert!(
-        e.starts_with("tests/fixtures/formats/w.json:1: whisper: truncated JSON"),
-        "{e}"
-    );
+    assert!(e.starts_with("tests/fixtures/formats/w.json:1: whisper: truncated JSON"), "{e}");
 
-    let e = error_of(
-        "c.vtt",
-        b"WEBVTT\n\n00:01.000 --> later\nHello\n",
-        InputFormat::Auto,
-    );
+    let e = error_of("c.vtt", b"WEBVTT\n\n00:01.000 --> later\nHello\n", InputFormat::Auto);
     assert_eq!(e, "tests/fixtures/formats/c.vtt:3: vtt: cue timing \"00:01.000 --> later\": expected \"00:00:01.000 --> 00:00:04.000\"");
 
     let e = error_of("t.txt", b"[00:00:01]\n", InputFormat::Text);
@@ -234,23 +170,14 @@ fn errors_name_the_file_the_format_and_the_field() {
 #[test]
 fn agent_speaker_overrides_the_heuristic() {
     let auto = read_one("deepgram-words.json", &ReadOptions::default());
-    assert_eq!(
-        auto.roles(),
-        vec![Role::Customer, Role::Agent, Role::Customer]
-    );
+    assert_eq!(auto.roles(), vec![Role::Customer, Role::Agent, Role::Customer]);
     assert_eq!(
         auto.role_note.as_deref(),
         Some("speaker \"0\" taken as the agent: said \"calling from\" (override with --agent-speaker)")
     );
-    let opts = ReadOptions {
-        agent_speakers: vec!["1".into()],
-        ..ReadOptions::default()
-    };
+    let opts = ReadOptions { agent_speakers: vec!["1".into()], ..ReadOptions::default() };
     let forced = read_one("deepgram-words.json", &opts);
-    assert_eq!(
-        forced.roles(),
-        vec![Role::Agent, Role::Customer, Role::Agent]
-    );
+    assert_eq!(forced.roles(), vec![Role::Agent, Role::Customer, Role::Agent]);
     assert_eq!(forced.role_note, None);
 }
 
@@ -260,29 +187,15 @@ fn roles_from_the_input_are_kept() {
     assert_eq!(ca.roles(), vec![Role::Agent, Role::Customer, Role::Agent]);
     assert_eq!(ca.role_note, None, "Call Analytics roles need no note");
     // --agent-speaker does not override a role the contact centre recorded.
-    let opts = ReadOptions {
-        agent_speakers: vec!["CUSTOMER".into()],
-        ..ReadOptions::default()
-    };
-    assert_eq!(
-        read_one("aws-call-analytics.json", &opts).roles(),
-        ca.roles()
-    );
+    let opts = ReadOptions { agent_speakers: vec!["CUSTOMER".into()], ..ReadOptions::default() };
+    assert_eq!(read_one("aws-call-analytics.json", &opts).roles(), ca.roles());
     let text = read_one("text-roles.txt", &ReadOptions::default());
-    assert_eq!(
-        text.roles(),
-        vec![Role::Agent, Role::Customer, Role::Agent, Role::Customer]
-    );
+    assert_eq!(text.roles(), vec![Role::Agent, Role::Customer, Role::Agent, Role::Customer]);
 }
 
 fn codes(call: &Call) -> Vec<(String, usize)> {
     let analyzer = Analyzer::builtin(None).unwrap_or_else(|e| panic!("{e}"));
-    analyzer
-        .analyze(call)
-        .findings
-        .iter()
-        .map(|f| (f.code.to_owned(), f.turn))
-        .collect()
+    analyzer.analyze(call).findings.iter().map(|f| (f.code.to_owned(), f.turn)).collect()
 }
 
 #[test]
@@ -293,25 +206,13 @@ fn timing_rules_fire_on_timed_transcripts() {
         call.turns.iter().map(|t| t.role).collect::<Vec<_>>(),
         vec![Role::Customer, Role::Agent, Role::Customer]
     );
-    assert!(
-        codes(&call).contains(&("CD103".into(), 1)),
-        "{:?}",
-        codes(&call)
-    );
+    assert!(codes(&call).contains(&("CD103".into(), 1)), "{:?}", codes(&call));
     // Contact-centre timings: the same rule from Call Analytics offsets.
     let ca = read_one("aws-call-analytics.json", &ReadOptions::default());
-    assert!(
-        codes(&ca).contains(&("CD103".into(), 2)),
-        "{:?}",
-        codes(&ca)
-    );
+    assert!(codes(&ca).contains(&("CD103".into(), 2)), "{:?}", codes(&ca));
     // The same kind of call as plain text has no timings, so no timing rule can fire.
     let text = read_one("text-roles.txt", &ReadOptions::default());
-    assert!(
-        codes(&text).iter().all(|(c, _)| !c.starts_with("CD10")),
-        "{:?}",
-        codes(&text)
-    );
+    assert!(codes(&text).iter().all(|(c, _)| !c.starts_with("CD10")), "{:?}", codes(&text));
 }
 
 #[test]
@@ -319,12 +220,7 @@ fn interruption_message_says_by_how_much() {
     let call = read_one("aws-transcribe-channels.json", &ReadOptions::default());
     let analyzer = Analyzer::builtin(None).unwrap_or_else(|e| panic!("{e}"));
     let a = analyzer.analyze(&call);
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.code == "CD103")
-        .map(|f| f.message.clone())
-        .unwrap_or_default();
+    let f = a.findings.iter().find(|f| f.code == "CD103").map(|f| f.message.clone()).unwrap_or_default();
     assert!(f.ends_with("(2.0 s before the customer finished)"), "{f}");
 }
 
@@ -350,16 +246,10 @@ const ALL: &[InputFormat] = &[
 
 fn read_all_formats(bytes: &[u8]) {
     for f in ALL {
-        let opts = ReadOptions {
-            format: *f,
-            ..ReadOptions::default()
-        };
+        let opts = ReadOptions { format: *f, ..ReadOptions::default() };
         let _ = input::read(bytes, &Source::file("fuzz.bin"), &opts);
     }
-    let opts = ReadOptions {
-        agent_speakers: vec!["spk_0".into()],
-        ..ReadOptions::default()
-    };
+    let opts = ReadOptions { agent_speakers: vec!["spk_0".into()], ..ReadOptions::default() };
     let _ = input::read(bytes, &Source::file("fuzz.bin"), &opts);
 }
 
@@ -449,8 +339,7 @@ fn scalar() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         (0u64..100_000).prop_map(Value::from),
         (0.0f64..10_000.0).prop_map(Value::from),
         prop::sample::select(vec![
@@ -483,9 +372,8 @@ fn json_doc() -> impl Strategy<Value = Value> {
     scalar().prop_recursive(5, 64, 8, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec((prop::sample::select(KEYS), inner), 0..8).prop_map(|kv| {
-                Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-            }),
+            prop::collection::vec((prop::sample::select(KEYS), inner), 0..8)
+                .prop_map(|kv| { Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()) }),
         ]
     })
 }
@@ -552,30 +440,18 @@ proptest! {
 fn gzipped_inputs_are_read_like_the_plain_ones() {
     use std::io::Write;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&bytes("deepgram-words.json"))
-        .expect("compress in memory");
+    gz.write_all(&bytes("deepgram-words.json")).expect("compress in memory");
     let packed = gz.finish().expect("compress in memory");
-    let calls = input::read(
-        &packed,
-        &source("deepgram-words.json"),
-        &ReadOptions::default(),
-    );
+    let calls = input::read(&packed, &source("deepgram-words.json"), &ReadOptions::default());
     let plain = read_one("deepgram-words.json", &ReadOptions::default());
     assert_eq!(calls.into_iter().next().and_then(Result::ok), Some(plain));
     let e = error_of("x.gz", &[0x1f, 0x8b, 0, 1, 2], InputFormat::Auto);
-    assert!(
-        e.starts_with("tests/fixtures/formats/x.gz: gzip: cannot decompress"),
-        "{e}"
-    );
+    assert!(e.starts_with("tests/fixtures/formats/x.gz: gzip: cannot decompress"), "{e}");
 }
 
 #[test]
 fn an_unknown_json_document_says_what_was_expected() {
-    let e = error_of(
-        "rev.json",
-        br#"{"monologues": [], "speakers": 2}"#,
-        InputFormat::Auto,
-    );
+    let e = error_of("rev.json", br#"{"monologues": [], "speakers": 2}"#, InputFormat::Auto);
     assert!(e.starts_with("tests/fixtures/formats/rev.json: json: not a transcript format callcoach recognises (top-level fields: monologues, speakers); expected a native call"), "{e}");
     assert!(e.ends_with("use --input-format to force one"), "{e}");
     // A native call keeps the native reader's own messages.
@@ -591,27 +467,13 @@ fn google_channels_are_two_legs_of_the_call() {
         {"channelTag": 2, "alternatives": [{"transcript": "Hello?",
             "words": [{"word": "Hello?", "startTime": "0s", "endTime": "0.5s"}]}]}
     ]});
-    let call = input::read(
-        doc.to_string().as_bytes(),
-        &source("g.json"),
-        &ReadOptions::default(),
-    )
-    .into_iter()
-    .next()
-    .and_then(Result::ok)
-    .unwrap_or_default();
-    let got: Vec<_> = call
-        .turns
-        .iter()
-        .map(|t| (t.speaker.as_str(), t.role, t.start_ms, t.end_ms))
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            ("ch2", Role::Customer, Some(0), Some(500)),
-            ("ch1", Role::Agent, Some(200), Some(2600))
-        ]
-    );
+    let call = input::read(doc.to_string().as_bytes(), &source("g.json"), &ReadOptions::default())
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let got: Vec<_> = call.turns.iter().map(|t| (t.speaker.as_str(), t.role, t.start_ms, t.end_ms)).collect();
+    assert_eq!(got, vec![("ch2", Role::Customer, Some(0), Some(500)), ("ch1", Role::Agent, Some(200), Some(2600))]);
 }
 
 /// Run the binary on fixtures: the flags and names the README documents.
@@ -631,55 +493,22 @@ fn cli(args: &[&str]) -> (Option<i32>, String, String) {
 #[test]
 fn the_command_line_takes_every_format_name_and_reports_role_note() {
     for (name, format) in FIXTURES {
-        let (code, out, err) = cli(&[
-            "analyze",
-            "--format",
-            "jsonl",
-            "--input-format",
-            format.name(),
-            name,
-        ]);
+        let (code, out, err) = cli(&["analyze", "--format", "jsonl", "--input-format", format.name(), name]);
         assert_eq!(code, Some(0), "{name} as {}: {err}", format.name());
         let v: Value = serde_json::from_str(out.trim()).unwrap_or_default();
         let stem = name.rsplit_once('.').map_or(*name, |(s, _)| s);
         assert_eq!(v["id"], json!(stem), "{name}");
     }
-    let (_, out, _) = cli(&[
-        "analyze",
-        "--format",
-        "json",
-        "--input-format",
-        "contact-lens",
-        "contact-lens.json",
-    ]);
+    let (_, out, _) = cli(&["analyze", "--format", "json", "--input-format", "contact-lens", "contact-lens.json"]);
     assert!(out.contains("\"roles\""), "{out}");
     let (_, out, _) = cli(&["analyze", "--format", "json", "whisperx.json"]);
-    assert!(
-        out.contains("\"role_note\": \"speaker \\\"SPEAKER_01\\\" taken as the agent"),
-        "{out}"
-    );
+    assert!(out.contains("\"role_note\": \"speaker \\\"SPEAKER_01\\\" taken as the agent"), "{out}");
     let (_, out, _) = cli(&["analyze", "text-speakers.txt"]);
-    assert!(
-        out.contains("role_note: speaker \"Speaker 2\" taken as the agent"),
-        "{out}"
-    );
-    let (_, out, _) = cli(&[
-        "analyze",
-        "--format",
-        "json",
-        "--agent-speaker",
-        "Speaker 1",
-        "text-speakers.txt",
-    ]);
+    assert!(out.contains("role_note: speaker \"Speaker 2\" taken as the agent"), "{out}");
+    let (_, out, _) = cli(&["analyze", "--format", "json", "--agent-speaker", "Speaker 1", "text-speakers.txt"]);
     assert!(!out.contains("role_note"), "{out}");
-    assert!(
-        out.contains("\"roles\": [\n    \"agent\",\n    \"customer\""),
-        "{out}"
-    );
+    assert!(out.contains("\"roles\": [\n    \"agent\",\n    \"customer\""), "{out}");
     let (code, _, err) = cli(&["analyze", "--input-format", "deepgram", "assemblyai.json"]);
     assert_eq!(code, Some(2));
-    assert!(
-        err.contains("assemblyai.json: deepgram: results: missing"),
-        "{err}"
-    );
+    assert!(err.contains("assemblyai.json: deepgram: results: missing"), "{err}");
 }

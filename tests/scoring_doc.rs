@@ -5,35 +5,15 @@ use callcoach::score::{cap, credit_value, deduction, Subscore};
 
 #[test]
 fn scoring_doc_matches_the_code() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/SCORING.md"))
-        .expect("read doc");
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/SCORING.md")).expect("read doc");
     for s in Subscore::ALL {
         let row = format!("| {} | {} |", s.as_str(), s.base());
-        assert!(
-            doc.contains(&row),
-            "SCORING.md says {} starts at {}",
-            s.as_str(),
-            s.base()
-        );
+        assert!(doc.contains(&row), "SCORING.md says {} starts at {}", s.as_str(), s.base());
         let w = format!("| {} | {}% |", s.as_str(), s.weight());
-        assert!(
-            doc.contains(&w),
-            "SCORING.md gives {} weight {}%",
-            s.as_str(),
-            s.weight()
-        );
+        assert!(doc.contains(&w), "SCORING.md gives {} weight {}%", s.as_str(), s.weight());
     }
-    for sev in [
-        Severity::Info,
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ] {
-        assert!(
-            doc.contains(&format!("| {} | {} |", sev.as_str(), deduction(sev))),
-            "deduction for {sev}"
-        );
+    for sev in [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical] {
+        assert!(doc.contains(&format!("| {} | {} |", sev.as_str(), deduction(sev))), "deduction for {sev}");
     }
     assert_eq!(cap(Severity::Critical), Some(40));
     assert_eq!(cap(Severity::High), Some(70));

@@ -4,6 +4,8 @@
 mod analyze;
 mod catalog;
 mod verify;
+mod config;
+mod lint;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +62,33 @@ enum Cmd {
         #[command(subcommand)]
         cmd: LexiconsCmd,
     },
+    /// Work with the configuration file (callcoach.toml).
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
+    },
+    /// Check call scripts and email, SMS and letter templates before they reach a customer: every line is agent
+    /// speech. Prints `file:line:col: CODE message`; exits 1 when anything is found (for CI).
+    Lint(lint::LintArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCmd {
+    /// Validate the configuration and show every setting in force and where it came from.
+    Check {
+        /// Read this file instead of the nearest callcoach.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// As `analyze --profile`, to see what a run with it would use.
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<String>,
+        /// As `analyze --lexicons`.
+        #[arg(long, value_name = "DIR")]
+        lexicons: Option<PathBuf>,
+        /// As `analyze --baseline`.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -112,6 +141,18 @@ pub struct AnalyzeArgs {
     /// (not) flagged?".
     #[arg(long)]
     pub explain_matches: bool,
+    /// Read settings from this file instead of the nearest callcoach.toml (current folder, then parents).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any callcoach.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Findings listed in this baseline file are shown as accepted and do not count (overrides the config's).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every finding of this run to FILE as an accepted-findings baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Parse the command line, run, and map the outcome to an exit status.
@@ -121,10 +162,12 @@ pub fn main() -> ExitCode {
         Cmd::Analyze(a) => analyze::run(&a),
         Cmd::Rules { format, lexicons } => catalog::rules(format, lexicons.as_deref()),
         Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
-        Cmd::Lexicons {
-            cmd: LexiconsCmd::Check { dir },
-        } => catalog::check(dir.as_deref()),
+        Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
         Cmd::Verify { paths, lexicons } => verify::run(&paths, lexicons.as_deref()),
+        Cmd::Config { cmd: ConfigCmd::Check { config, profile, lexicons, baseline } } => {
+            config::check(config.as_deref(), profile.as_deref(), lexicons.as_deref(), baseline.as_deref())
+        }
+        Cmd::Lint(a) => lint::run(&a),
     };
     ExitCode::from(code)
 }

@@ -11,20 +11,16 @@ use callcoach::rules::Analyzer;
 fn labelled(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let defaults = [PathBuf::from("samples")];
-    let paths = if paths.is_empty() {
-        &defaults[..]
-    } else {
-        paths
-    };
+    let paths = if paths.is_empty() { &defaults[..] } else { paths };
     for p in paths {
         if p.is_dir() {
             let mut v: Vec<PathBuf> = std::fs::read_dir(p)
                 .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
                 .unwrap_or_default();
             v.sort();
-            out.extend(v.into_iter().filter(|f| {
-                f.extension().is_some_and(|x| x == "json") && expectation_path(f).exists()
-            }));
+            out.extend(
+                v.into_iter().filter(|f| f.extension().is_some_and(|x| x == "json") && expectation_path(f).exists()),
+            );
         } else {
             out.push(p.clone());
         }
@@ -70,11 +66,7 @@ pub fn run(paths: &[PathBuf], lexicons: Option<&Path>) -> u8 {
                 continue;
             }
         };
-        for call in input::read(
-            &bytes,
-            &Source::file(f.display().to_string()),
-            &ReadOptions::default(),
-        ) {
+        for call in input::read(&bytes, &Source::file(f.display().to_string()), &ReadOptions::default()) {
             let call = match call {
                 Ok(c) => c,
                 Err(e) => {
@@ -101,11 +93,7 @@ pub fn run(paths: &[PathBuf], lexicons: Option<&Path>) -> u8 {
         }
     }
     println!("\n{}", table(&total));
-    println!(
-        "{} labelled calls, {} differ from their labels",
-        files.len(),
-        failed
-    );
+    println!("{} labelled calls, {} differ from their labels", files.len(), failed);
     if status != 0 {
         status
     } else {

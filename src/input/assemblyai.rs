@@ -16,10 +16,7 @@ use crate::call::{Call, Source};
 /// # Errors
 /// An utterance or word with a field of the wrong type, or neither `utterances`, `words` nor `text`.
 pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
-    let cx = Ctx {
-        source,
-        format: "assemblyai",
-    };
+    let cx = Ctx { source, format: "assemblyai" };
     let doc = Path::doc();
     let root = cx.root(v)?;
     let up = doc.key("utterances");
@@ -30,15 +27,8 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
             let p = up.idx(i);
             let o = cx.object(u, &p)?;
             let text = cx.string(cx.req(o, &p, "text")?, &p.key("text"))?;
-            let speaker = cx
-                .opt_label(o, &p, "speaker")?
-                .unwrap_or_else(|| UNKNOWN.to_owned());
-            pieces.push(Piece::new(
-                speaker,
-                text,
-                cx.opt_millis(o, &p, "start")?,
-                cx.opt_millis(o, &p, "end")?,
-            ));
+            let speaker = cx.opt_label(o, &p, "speaker")?.unwrap_or_else(|| UNKNOWN.to_owned());
+            pieces.push(Piece::new(speaker, text, cx.opt_millis(o, &p, "start")?, cx.opt_millis(o, &p, "end")?));
         }
     } else {
         let wp = doc.key("words");
@@ -46,27 +36,15 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
             let p = wp.idx(i);
             let o = cx.object(w, &p)?;
             let text = cx.string(cx.req(o, &p, "text")?, &p.key("text"))?;
-            let speaker = cx
-                .opt_label(o, &p, "speaker")?
-                .unwrap_or_else(|| UNKNOWN.to_owned());
-            pieces.push(Piece::new(
-                speaker,
-                text,
-                cx.opt_millis(o, &p, "start")?,
-                cx.opt_millis(o, &p, "end")?,
-            ));
+            let speaker = cx.opt_label(o, &p, "speaker")?.unwrap_or_else(|| UNKNOWN.to_owned());
+            pieces.push(Piece::new(speaker, text, cx.opt_millis(o, &p, "start")?, cx.opt_millis(o, &p, "end")?));
         }
     }
     if pieces.is_empty() {
         match cx.opt_text(root, &doc, "text")? {
             Some(t) => pieces.push(Piece::new(UNKNOWN, t, None, None)),
             None if root.contains_key("utterances") || root.contains_key("words") => {}
-            None => {
-                return Err(cx.err(
-                    &up,
-                    "missing (expected utterances[] or words[] with speaker, start, end)",
-                ))
-            }
+            None => return Err(cx.err(&up, "missing (expected utterances[] or words[] with speaker, start, end)")),
         }
     }
     let mut turns = sequential(pieces);

@@ -26,10 +26,7 @@ use crate::call::{Call, Role, Source, Turn};
 /// # Errors
 /// `results` missing, or an item or segment with a field of the wrong type.
 pub fn read_transcribe(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
-    let cx = Ctx {
-        source,
-        format: "aws-transcribe",
-    };
+    let cx = Ctx { source, format: "aws-transcribe" };
     let doc = Path::doc();
     let root = cx.root(v)?;
     let rp = doc.key("results");
@@ -56,28 +53,20 @@ pub fn read_transcribe(v: &Value, source: &Source, opts: &ReadOptions) -> Result
             .opt_array(results, &rp, "transcripts")?
             .iter()
             .enumerate()
-            .filter_map(|(i, t)| {
-                t.get("transcript")
-                    .map(|s| cx.string(s, &tp.idx(i).key("transcript")))
-            })
+            .filter_map(|(i, t)| t.get("transcript").map(|s| cx.string(s, &tp.idx(i).key("transcript"))))
             .collect::<Result<Vec<_>, _>>()?
             .join(" ");
         turns = sequential([Piece::new(UNKNOWN, text, None, None)]);
     }
     // With channel identification, channel 0 is the agent leg in most contact-centre set-ups: it wins a tie.
-    let tie = (!channels.is_empty() && segments.is_empty())
-        .then_some(("ch_0", "channel ch_0 (the usual agent leg)"));
+    let tie = (!channels.is_empty() && segments.is_empty()).then_some(("ch_0", "channel ch_0 (the usual agent leg)"));
     let role_note = roles::assign_with_tie(&mut turns, opts, tie);
     let mut call = new_call(source, cx.format, turns, scalar_metadata(root));
     call.role_note = role_note;
     Ok(call)
 }
 
-fn from_audio_segments(
-    cx: &Ctx<'_>,
-    segments: &[Value],
-    at: &Path<'_>,
-) -> Result<Vec<Turn>, InputError> {
+fn from_audio_segments(cx: &Ctx<'_>, segments: &[Value], at: &Path<'_>) -> Result<Vec<Turn>, InputError> {
     let mut pieces = Vec::with_capacity(segments.len());
     let mut channel = false;
     for (i, s) in segments.iter().enumerate() {
@@ -96,20 +85,11 @@ fn from_audio_segments(
         let end = cx.opt_secs(o, &p, "end_time")?;
         pieces.push(Piece::new(speaker, text, start, end));
     }
-    Ok(if channel {
-        by_channel(pieces)
-    } else {
-        sequential(pieces)
-    })
+    Ok(if channel { by_channel(pieces) } else { sequential(pieces) })
 }
 
 /// One item as a piece: its first alternative's content, its times, and whether it is punctuation.
-fn item_piece(
-    cx: &Ctx<'_>,
-    item: &Value,
-    p: &Path<'_>,
-    speaker: String,
-) -> Result<Piece, InputError> {
+fn item_piece(cx: &Ctx<'_>, item: &Value, p: &Path<'_>, speaker: String) -> Result<Piece, InputError> {
     let o = cx.object(item, p)?;
     let ap = p.key("alternatives");
     let alts = cx.array(cx.req(o, p, "alternatives")?, &ap)?;
@@ -117,18 +97,12 @@ fn item_piece(
         Some(a) => {
             let a0 = ap.idx(0);
             let a = cx.object(a, &a0)?;
-            cx.string(cx.req(a, &a0, "content")?, &a0.key("content"))?
-                .to_owned()
+            cx.string(cx.req(a, &a0, "content")?, &a0.key("content"))?.to_owned()
         }
         None => String::new(),
     };
     let punct = o.get("type").and_then(Value::as_str) == Some("punctuation");
-    let mut piece = Piece::new(
-        speaker,
-        content,
-        cx.opt_secs(o, p, "start_time")?,
-        cx.opt_secs(o, p, "end_time")?,
-    );
+    let mut piece = Piece::new(speaker, content, cx.opt_secs(o, p, "start_time")?, cx.opt_secs(o, p, "end_time")?);
     piece.punct = punct;
     Ok(piece)
 }
@@ -138,9 +112,7 @@ fn from_channels(cx: &Ctx<'_>, channels: &[Value], at: &Path<'_>) -> Result<Vec<
     for (c, ch) in channels.iter().enumerate() {
         let p = at.idx(c);
         let o = cx.object(ch, &p)?;
-        let label = cx
-            .opt_label(o, &p, "channel_label")?
-            .unwrap_or_else(|| format!("ch_{c}"));
+        let label = cx.opt_label(o, &p, "channel_label")?.unwrap_or_else(|| format!("ch_{c}"));
         let ip = p.key("items");
         let mut last_start = None;
         for (i, item) in cx.opt_array(o, &p, "items")?.iter().enumerate() {
@@ -158,11 +130,7 @@ fn from_channels(cx: &Ctx<'_>, channels: &[Value], at: &Path<'_>) -> Result<Vec<
     Ok(by_channel(pieces))
 }
 
-fn from_items(
-    cx: &Ctx<'_>,
-    results: &Map<String, Value>,
-    rp: &Path<'_>,
-) -> Result<Vec<Turn>, InputError> {
+fn from_items(cx: &Ctx<'_>, results: &Map<String, Value>, rp: &Path<'_>) -> Result<Vec<Turn>, InputError> {
     // Older outputs give the speaker only in speaker_labels.segments[].items[], keyed by start_time.
     let mut by_start: HashMap<String, String> = HashMap::new();
     if let Some(sl) = results.get("speaker_labels").filter(|v| !v.is_null()) {
@@ -177,10 +145,7 @@ fn from_items(
             for (j, it) in cx.opt_array(so, &p, "items")?.iter().enumerate() {
                 let q = ip.idx(j);
                 let io = cx.object(it, &q)?;
-                let Some(speaker) = cx
-                    .opt_label(io, &q, "speaker_label")?
-                    .or_else(|| seg_speaker.clone())
-                else {
+                let Some(speaker) = cx.opt_label(io, &q, "speaker_label")?.or_else(|| seg_speaker.clone()) else {
                     continue;
                 };
                 if let Some(Value::String(s)) = io.get("start_time") {
@@ -197,11 +162,7 @@ fn from_items(
         if let Some(o) = item.as_object() {
             if let Some(s) = cx.opt_label(o, &p, "speaker_label")? {
                 speaker = s;
-            } else if let Some(s) = o
-                .get("start_time")
-                .and_then(Value::as_str)
-                .and_then(|t| by_start.get(t))
-            {
+            } else if let Some(s) = o.get("start_time").and_then(Value::as_str).and_then(|t| by_start.get(t)) {
                 speaker.clone_from(s);
             }
         }
@@ -214,15 +175,8 @@ fn from_items(
 ///
 /// # Errors
 /// `Transcript` missing, an entry with no role or participant, or a field of the wrong type.
-pub fn read_call_analytics(
-    v: &Value,
-    source: &Source,
-    _opts: &ReadOptions,
-) -> Result<Call, InputError> {
-    let cx = Ctx {
-        source,
-        format: "aws-call-analytics",
-    };
+pub fn read_call_analytics(v: &Value, source: &Source, _opts: &ReadOptions) -> Result<Call, InputError> {
+    let cx = Ctx { source, format: "aws-call-analytics" };
     let doc = Path::doc();
     let root = cx.root(v)?;
     let mut roles_by_id: HashMap<String, String> = HashMap::new();
@@ -230,10 +184,9 @@ pub fn read_call_analytics(
     for (i, p) in cx.opt_array(root, &doc, "Participants")?.iter().enumerate() {
         let at = pp.idx(i);
         let o = cx.object(p, &at)?;
-        if let (Some(id), Some(role)) = (
-            cx.opt_label(o, &at, "ParticipantId")?,
-            cx.opt_label(o, &at, "ParticipantRole")?,
-        ) {
+        if let (Some(id), Some(role)) =
+            (cx.opt_label(o, &at, "ParticipantId")?, cx.opt_label(o, &at, "ParticipantRole")?)
+        {
             roles_by_id.insert(id, role);
         }
     }
@@ -244,48 +197,24 @@ pub fn read_call_analytics(
         let at = tp.idx(i);
         let o = cx.object(e, &at)?;
         let text = cx.string(cx.req(o, &at, "Content")?, &at.key("Content"))?;
-        let role_label = match (
-            cx.opt_label(o, &at, "ParticipantRole")?,
-            cx.opt_label(o, &at, "ParticipantId")?,
-        ) {
+        let role_label = match (cx.opt_label(o, &at, "ParticipantRole")?, cx.opt_label(o, &at, "ParticipantId")?) {
             (Some(r), _) => r,
             (None, Some(id)) => roles_by_id.get(&id).cloned().unwrap_or(id),
-            (None, None) => {
-                return Err(cx.err(&at, "missing \"ParticipantRole\" (or \"ParticipantId\")"))
-            }
+            (None, None) => return Err(cx.err(&at, "missing \"ParticipantRole\" (or \"ParticipantId\")")),
         };
-        let mut t = Turn::new(
-            role_label.clone(),
-            Role::from_label(&role_label),
-            text.trim(),
-        );
+        let mut t = Turn::new(role_label.clone(), Role::from_label(&role_label), text.trim());
         t.start_ms = cx.opt_millis(o, &at, "BeginOffsetMillis")?;
         t.end_ms = cx.opt_millis(o, &at, "EndOffsetMillis")?;
-        let extra: Map<String, Value> = [
-            "Id",
-            "Sentiment",
-            "LoudnessScores",
-            "LoudnessScore",
-            "IssuesDetected",
-        ]
-        .iter()
-        .filter_map(|k| {
-            o.get(*k)
-                .filter(|v| !v.is_null())
-                .map(|v| ((*k).to_owned(), v.clone()))
-        })
-        .collect();
+        let extra: Map<String, Value> = ["Id", "Sentiment", "LoudnessScores", "LoudnessScore", "IssuesDetected"]
+            .iter()
+            .filter_map(|k| o.get(*k).filter(|v| !v.is_null()).map(|v| ((*k).to_owned(), v.clone())))
+            .collect();
         t.extra = (!extra.is_empty()).then_some(extra);
         turns.push(t);
     }
     attach_interruptions(root, &mut turns);
     let mut metadata = scalar_metadata(root);
-    for k in [
-        "ConversationCharacteristics",
-        "Categories",
-        "CustomerMetadata",
-        "ContentMetadata",
-    ] {
+    for k in ["ConversationCharacteristics", "Categories", "CustomerMetadata", "ContentMetadata"] {
         if let Some(v) = root.get(k).filter(|v| v.is_object()) {
             metadata.insert(k.to_owned(), v.clone());
         }
@@ -316,9 +245,7 @@ fn attach_interruptions(root: &Map<String, Value>, turns: &mut [Turn]) {
             });
             if let Some(t) = turn {
                 let extra = t.extra.get_or_insert_with(Map::new);
-                let entry = extra
-                    .entry("Interruptions")
-                    .or_insert_with(|| Value::Array(Vec::new()));
+                let entry = extra.entry("Interruptions").or_insert_with(|| Value::Array(Vec::new()));
                 if let Value::Array(a) = entry {
                     a.push(it.clone());
                 }

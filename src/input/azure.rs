@@ -36,10 +36,7 @@ fn time(
     match o.get(iso) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => iso_duration(s).map(Some).ok_or_else(|| {
-            cx.err(
-                &p.key(iso),
-                format!("expected an ISO 8601 duration such as \"PT1.23S\", found {s:?}"),
-            )
+            cx.err(&p.key(iso), format!("expected an ISO 8601 duration such as \"PT1.23S\", found {s:?}"))
         }),
         // The real-time SDK writes Offset and Duration as numbers of ticks.
         Some(v) => cx.millis(v, &p.key(iso)).map(|t| Some(t / 10_000)),
@@ -69,17 +66,9 @@ fn phrase_text(cx: &Ctx<'_>, o: &Map<String, Value>, p: &Path<'_>) -> Result<Str
     Err(cx.err(p, "missing \"nBest\" (or \"text\")"))
 }
 
-fn phrase(
-    cx: &Ctx<'_>,
-    v: &Value,
-    p: &Path<'_>,
-) -> Result<Option<(Piece, Option<String>)>, InputError> {
+fn phrase(cx: &Ctx<'_>, v: &Value, p: &Path<'_>) -> Result<Option<(Piece, Option<String>)>, InputError> {
     let o = cx.object(v, p)?;
-    if let Some(status) = o
-        .get("recognitionStatus")
-        .or_else(|| o.get("RecognitionStatus"))
-        .and_then(Value::as_str)
-    {
+    if let Some(status) = o.get("recognitionStatus").or_else(|| o.get("RecognitionStatus")).and_then(Value::as_str) {
         if status != "Success" {
             return Ok(None);
         }
@@ -90,23 +79,9 @@ fn phrase(
         Some(s) => Some(s),
         None => time(cx, o, p, "OffsetMilliseconds", "OffsetInTicks", "Offset")?,
     };
-    let dur = match time(
-        cx,
-        o,
-        p,
-        "durationMilliseconds",
-        "durationInTicks",
-        "duration",
-    )? {
+    let dur = match time(cx, o, p, "durationMilliseconds", "durationInTicks", "duration")? {
         Some(d) => Some(d),
-        None => time(
-            cx,
-            o,
-            p,
-            "DurationMilliseconds",
-            "DurationInTicks",
-            "Duration",
-        )?,
+        None => time(cx, o, p, "DurationMilliseconds", "DurationInTicks", "Duration")?,
     };
     let speaker = match cx.opt_label(o, p, "speaker")? {
         Some(s) => Some(s),
@@ -129,15 +104,10 @@ fn phrase(
 /// # Errors
 /// No `recognizedPhrases`, `phrases` or `NBest`, or a phrase with a field of the wrong type.
 pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
-    let cx = Ctx {
-        source,
-        format: "azure",
-    };
+    let cx = Ctx { source, format: "azure" };
     let doc = Path::doc();
     let root = cx.root(v)?;
-    let key = ["recognizedPhrases", "phrases"]
-        .into_iter()
-        .find(|k| root.get(*k).is_some_and(|v| !v.is_null()));
+    let key = ["recognizedPhrases", "phrases"].into_iter().find(|k| root.get(*k).is_some_and(|v| !v.is_null()));
     let mut found: Vec<(Piece, Option<String>)> = Vec::new();
     match key {
         Some(k) => {
@@ -154,10 +124,7 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
             }
         }
         None => {
-            return Err(cx.err(
-                &doc.key("recognizedPhrases"),
-                "missing (expected recognizedPhrases[] or phrases[])",
-            ))
+            return Err(cx.err(&doc.key("recognizedPhrases"), "missing (expected recognizedPhrases[] or phrases[])"))
         }
     }
     let mut channels: Vec<&str> = found.iter().filter_map(|(_, c)| c.as_deref()).collect();
@@ -173,11 +140,7 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
         pieces.push(p);
     }
     pieces.sort_by_key(|p| p.start_ms.unwrap_or(0));
-    let mut turns = if two_channel && !diarized {
-        by_channel(pieces)
-    } else {
-        sequential(pieces)
-    };
+    let mut turns = if two_channel && !diarized { by_channel(pieces) } else { sequential(pieces) };
     let role_note = roles::assign(&mut turns, opts);
     let mut call = new_call(source, cx.format, turns, scalar_metadata(root));
     call.role_note = role_note;

@@ -28,21 +28,14 @@ fn label(speaker: Option<String>, channel: Option<String>, multichannel: bool) -
 /// `results` missing, or an utterance or word with a field of the wrong type
 /// (`deepgram: results.utterances[3].speaker: expected a speaker label ...`).
 pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
-    let cx = Ctx {
-        source,
-        format: "deepgram",
-    };
+    let cx = Ctx { source, format: "deepgram" };
     let doc = Path::doc();
     let root = cx.root(v)?;
     let rp = doc.key("results");
     let results = cx.object(cx.req(root, &doc, "results")?, &rp)?;
     let chp = rp.key("channels");
     let channels = cx.opt_array(results, &rp, "channels")?;
-    let declared = root
-        .get("metadata")
-        .and_then(|m| m.get("channels"))
-        .and_then(Value::as_u64)
-        .unwrap_or(0);
+    let declared = root.get("metadata").and_then(|m| m.get("channels")).and_then(Value::as_u64).unwrap_or(0);
     let multichannel = channels.len() > 1 || declared > 1;
     let up = rp.key("utterances");
     let utterances = cx.opt_array(results, &rp, "utterances")?;
@@ -52,17 +45,8 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
             let p = up.idx(i);
             let o = cx.object(u, &p)?;
             let text = cx.string(cx.req(o, &p, "transcript")?, &p.key("transcript"))?;
-            let speaker = label(
-                cx.opt_label(o, &p, "speaker")?,
-                cx.opt_label(o, &p, "channel")?,
-                multichannel,
-            );
-            pieces.push(Piece::new(
-                speaker,
-                text,
-                cx.opt_secs(o, &p, "start")?,
-                cx.opt_secs(o, &p, "end")?,
-            ));
+            let speaker = label(cx.opt_label(o, &p, "speaker")?, cx.opt_label(o, &p, "channel")?, multichannel);
+            pieces.push(Piece::new(speaker, text, cx.opt_secs(o, &p, "start")?, cx.opt_secs(o, &p, "end")?));
         }
     } else {
         for (c, ch) in channels.iter().enumerate() {
@@ -79,12 +63,7 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
             if words.is_empty() {
                 // No word timings: the channel's transcript is one stretch.
                 if let Some(t) = cx.opt_text(alt, &a0, "transcript")? {
-                    pieces.push(Piece::new(
-                        label(None, Some(c.to_string()), multichannel),
-                        t,
-                        None,
-                        None,
-                    ));
+                    pieces.push(Piece::new(label(None, Some(c.to_string()), multichannel), t, None, None));
                 }
             }
             for (j, w) in words.iter().enumerate() {
@@ -94,28 +73,15 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
                     Some(t) => cx.string(t, &q.key("punctuated_word"))?,
                     None => cx.string(cx.req(wo, &q, "word")?, &q.key("word"))?,
                 };
-                let speaker = label(
-                    cx.opt_label(wo, &q, "speaker")?,
-                    Some(c.to_string()),
-                    multichannel,
-                );
-                pieces.push(Piece::new(
-                    speaker,
-                    text,
-                    cx.opt_secs(wo, &q, "start")?,
-                    cx.opt_secs(wo, &q, "end")?,
-                ));
+                let speaker = label(cx.opt_label(wo, &q, "speaker")?, Some(c.to_string()), multichannel);
+                pieces.push(Piece::new(speaker, text, cx.opt_secs(wo, &q, "start")?, cx.opt_secs(wo, &q, "end")?));
             }
         }
         if multichannel {
             pieces.sort_by_key(|p| p.start_ms.unwrap_or(0));
         }
     }
-    let mut turns = if multichannel {
-        by_channel(pieces)
-    } else {
-        sequential(pieces)
-    };
+    let mut turns = if multichannel { by_channel(pieces) } else { sequential(pieces) };
     let role_note = roles::assign(&mut turns, opts);
     let metadata = match root.get("metadata").and_then(Value::as_object) {
         Some(m) => scalar_metadata(m),

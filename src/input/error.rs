@@ -16,10 +16,7 @@ pub struct InputError {
 impl InputError {
     /// An error at `source`.
     pub fn new(source: Source, message: impl Into<String>) -> InputError {
-        InputError {
-            source,
-            message: message.into(),
-        }
+        InputError { source, message: message.into() }
     }
 }
 

@@ -28,10 +28,7 @@ pub struct Path<'a> {
 impl<'a> Path<'a> {
     /// The whole document: keys below it print without a leading dot.
     pub fn doc() -> Path<'static> {
-        Path {
-            parent: None,
-            seg: Seg::Key(""),
-        }
+        Path { parent: None, seg: Seg::Key("") }
     }
 
     fn is_doc(&self) -> bool {
@@ -40,26 +37,17 @@ impl<'a> Path<'a> {
 
     /// A top-level key.
     pub fn root(key: &'a str) -> Path<'a> {
-        Path {
-            parent: None,
-            seg: Seg::Key(key),
-        }
+        Path { parent: None, seg: Seg::Key(key) }
     }
 
     /// A key below this path.
     pub fn key(&'a self, key: &'a str) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Key(key),
-        }
+        Path { parent: Some(self), seg: Seg::Key(key) }
     }
 
     /// An array element below this path.
     pub fn idx(&'a self, i: usize) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Idx(i),
-        }
+        Path { parent: Some(self), seg: Seg::Idx(i) }
     }
 }
 
@@ -104,10 +92,7 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// An error about a field: `file: deepgram: results.utterances[3].speaker: message`.
     pub fn err(&self, path: &Path<'_>, message: impl fmt::Display) -> InputError {
-        InputError::new(
-            self.source.clone(),
-            format!("{}: {path}: {message}", self.format),
-        )
+        InputError::new(self.source.clone(), format!("{}: {path}: {message}", self.format))
     }
 
     /// An error about the whole document.
@@ -117,35 +102,21 @@ impl<'a> Ctx<'a> {
 
     /// A field of the wrong type.
     pub fn wrong(&self, path: &Path<'_>, expected: &str, found: &Value) -> InputError {
-        self.err(
-            path,
-            format!("expected {expected}, found {}", type_name(found)),
-        )
+        self.err(path, format!("expected {expected}, found {}", type_name(found)))
     }
 
     /// The document as an object.
     pub fn root<'v>(&self, v: &'v Value) -> Result<&'v Map<String, Value>, InputError> {
-        v.as_object()
-            .ok_or_else(|| self.doc_err(format!("expected a JSON object, found {}", type_name(v))))
+        v.as_object().ok_or_else(|| self.doc_err(format!("expected a JSON object, found {}", type_name(v))))
     }
 
     /// The value as an object.
-    pub fn object<'v>(
-        &self,
-        v: &'v Value,
-        path: &Path<'_>,
-    ) -> Result<&'v Map<String, Value>, InputError> {
-        v.as_object()
-            .ok_or_else(|| self.wrong(path, "an object", v))
+    pub fn object<'v>(&self, v: &'v Value, path: &Path<'_>) -> Result<&'v Map<String, Value>, InputError> {
+        v.as_object().ok_or_else(|| self.wrong(path, "an object", v))
     }
 
     /// A required field of an object (null counts as missing).
-    pub fn req<'v>(
-        &self,
-        obj: &'v Map<String, Value>,
-        path: &Path<'_>,
-        key: &str,
-    ) -> Result<&'v Value, InputError> {
+    pub fn req<'v>(&self, obj: &'v Map<String, Value>, path: &Path<'_>, key: &str) -> Result<&'v Value, InputError> {
         match obj.get(key) {
             Some(Value::Null) | None => Err(self.err(&path.key(key), "missing")),
             Some(v) => Ok(v),
@@ -154,9 +125,7 @@ impl<'a> Ctx<'a> {
 
     /// The value as an array.
     pub fn array<'v>(&self, v: &'v Value, path: &Path<'_>) -> Result<&'v [Value], InputError> {
-        v.as_array()
-            .map(Vec::as_slice)
-            .ok_or_else(|| self.wrong(path, "an array", v))
+        v.as_array().map(Vec::as_slice).ok_or_else(|| self.wrong(path, "an array", v))
     }
 
     /// An optional array field: missing or null is empty.
@@ -178,12 +147,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An optional string field (a number is accepted and written out).
-    pub fn opt_text(
-        &self,
-        obj: &Map<String, Value>,
-        path: &Path<'_>,
-        key: &str,
-    ) -> Result<Option<String>, InputError> {
+    pub fn opt_text(&self, obj: &Map<String, Value>, path: &Path<'_>, key: &str) -> Result<Option<String>, InputError> {
         match obj.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -220,17 +184,11 @@ impl<'a> Ctx<'a> {
             Value::String(s) => s.trim().parse::<f64>().ok(),
             _ => return Err(self.wrong(path, "seconds (a number)", v)),
         };
-        f.and_then(secs_to_ms)
-            .ok_or_else(|| self.err(path, format!("expected seconds >= 0, found {v}")))
+        f.and_then(secs_to_ms).ok_or_else(|| self.err(path, format!("expected seconds >= 0, found {v}")))
     }
 
     /// An optional time in seconds.
-    pub fn opt_secs(
-        &self,
-        obj: &Map<String, Value>,
-        path: &Path<'_>,
-        key: &str,
-    ) -> Result<Option<u64>, InputError> {
+    pub fn opt_secs(&self, obj: &Map<String, Value>, path: &Path<'_>, key: &str) -> Result<Option<u64>, InputError> {
         match obj.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => self.secs(v, &path.key(key)).map(Some),
@@ -249,12 +207,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An optional time in milliseconds.
-    pub fn opt_millis(
-        &self,
-        obj: &Map<String, Value>,
-        path: &Path<'_>,
-        key: &str,
-    ) -> Result<Option<u64>, InputError> {
+    pub fn opt_millis(&self, obj: &Map<String, Value>, path: &Path<'_>, key: &str) -> Result<Option<u64>, InputError> {
         match obj.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => self.millis(v, &path.key(key)).map(Some),
@@ -415,24 +368,15 @@ mod tests {
         let r = d.key("results");
         let u = r.key("utterances");
         let i = u.idx(3);
-        assert_eq!(
-            i.key("speaker").to_string(),
-            "results.utterances[3].speaker"
-        );
+        assert_eq!(i.key("speaker").to_string(), "results.utterances[3].speaker");
         assert_eq!(d.to_string(), "(document)");
     }
 
     #[test]
     fn durations() {
         assert_eq!(google_duration(&Value::from("1.300s")), Some(1_300));
-        assert_eq!(
-            google_duration(&serde_json::json!({"seconds": "2", "nanos": 200_000_000})),
-            Some(2_200)
-        );
-        assert_eq!(
-            google_duration(&serde_json::json!({"nanos": 500_000_000})),
-            Some(500)
-        );
+        assert_eq!(google_duration(&serde_json::json!({"seconds": "2", "nanos": 200_000_000})), Some(2_200));
+        assert_eq!(google_duration(&serde_json::json!({"nanos": 500_000_000})), Some(500));
         assert_eq!(iso_duration("PT1M2.5S"), Some(62_500));
         assert_eq!(iso_duration("PT0.3S"), Some(300));
         assert_eq!(iso_duration("PT1H"), Some(3_600_000));

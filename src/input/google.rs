@@ -14,22 +14,14 @@ use super::turns::{by_channel, new_call, scalar_metadata, sequential, Piece, UNK
 use super::{roles, InputError, ReadOptions};
 use crate::call::{Call, Source};
 
-fn duration(
-    cx: &Ctx<'_>,
-    o: &Map<String, Value>,
-    p: &Path<'_>,
-    keys: [&str; 2],
-) -> Result<Option<u64>, InputError> {
+fn duration(cx: &Ctx<'_>, o: &Map<String, Value>, p: &Path<'_>, keys: [&str; 2]) -> Result<Option<u64>, InputError> {
     for k in keys {
         match o.get(k) {
             None | Some(Value::Null) => continue,
             Some(v) => {
-                return google_duration(v).map(Some).ok_or_else(|| {
-                    cx.err(
-                        &p.key(k),
-                        format!("expected a duration such as \"1.300s\", found {v}"),
-                    )
-                })
+                return google_duration(v)
+                    .map(Some)
+                    .ok_or_else(|| cx.err(&p.key(k), format!("expected a duration such as \"1.300s\", found {v}")))
             }
         }
     }
@@ -37,33 +29,21 @@ fn duration(
 }
 
 /// One result: its channel, its end time, its transcript, and its words with their speakers.
-type ResultParts = (
-    Option<String>,
-    Option<u64>,
-    String,
-    Vec<(Piece, Option<String>)>,
-);
+type ResultParts = (Option<String>, Option<u64>, String, Vec<(Piece, Option<String>)>);
 
 /// Read a Google Speech-to-Text response.
 ///
 /// # Errors
 /// `results` missing, or a word with a field of the wrong type.
 pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
-    let cx = Ctx {
-        source,
-        format: "google",
-    };
+    let cx = Ctx { source, format: "google" };
     let doc = Path::doc();
     let outer = cx.root(v)?;
     let (root, rp_name) = match outer.get("response").and_then(Value::as_object) {
         Some(r) if !outer.contains_key("results") => (r, "response"),
         _ => (outer, ""),
     };
-    let base = if rp_name.is_empty() {
-        doc
-    } else {
-        doc.key(rp_name)
-    };
+    let base = if rp_name.is_empty() { doc } else { doc.key(rp_name) };
     let rp = base.key("results");
     let results = cx.array(cx.req(root, &base, "results")?, &rp)?;
     // Per result: its channel, its transcript, and its words (piece, speaker).
@@ -96,9 +76,8 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
         }
         per_result.push((channel, end, transcript, words));
     }
-    let tagged: Vec<usize> = (0..per_result.len())
-        .filter(|&i| per_result[i].3.iter().any(|(_, s)| s.is_some()))
-        .collect();
+    let tagged: Vec<usize> =
+        (0..per_result.len()).filter(|&i| per_result[i].3.iter().any(|(_, s)| s.is_some())).collect();
     let channels = {
         let mut c: Vec<&String> = per_result.iter().filter_map(|r| r.0.as_ref()).collect();
         c.sort();
@@ -108,11 +87,8 @@ pub fn read(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, Inpu
     let mut pieces = Vec::new();
     if let Some((&last, earlier)) = tagged.split_last() {
         let earlier_words: usize = earlier.iter().map(|&i| per_result[i].3.len()).sum();
-        let use_results: Vec<usize> = if per_result[last].3.len() >= earlier_words {
-            vec![last]
-        } else {
-            tagged.clone()
-        };
+        let use_results: Vec<usize> =
+            if per_result[last].3.len() >= earlier_words { vec![last] } else { tagged.clone() };
         for i in use_results {
             for (mut piece, s) in std::mem::take(&mut per_result[i].3) {
                 piece.speaker = s.unwrap_or_else(|| UNKNOWN.to_owned());

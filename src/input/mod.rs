@@ -116,11 +116,7 @@ impl ReadOptions {
     /// The role for a speaker label: `--agent-speaker` first, then the label's own meaning.
     pub fn role_of(&self, label: &str) -> Role {
         let l = label.trim();
-        if self
-            .agent_speakers
-            .iter()
-            .any(|a| a.trim().eq_ignore_ascii_case(l))
-        {
+        if self.agent_speakers.iter().any(|a| a.trim().eq_ignore_ascii_case(l)) {
             return Role::Agent;
         }
         match Role::from_label(l) {
@@ -159,10 +155,7 @@ fn detect_shape(bytes: &[u8], path: &str) -> InputFormat {
         }
         // `[00:00:01] Agent:` and `[0.00s -> 3.40s]` open plain-text lines too: JSON only if it parses as JSON
         // or the first line does not look like a transcript line.
-        Some(b'[')
-            if serde_json::from_slice::<Value>(strip_bom(bytes)).is_err()
-                && first_line_is_transcript(bytes) =>
-        {
+        Some(b'[') if serde_json::from_slice::<Value>(strip_bom(bytes)).is_err() && first_line_is_transcript(bytes) => {
             InputFormat::Text
         }
         Some(b'[') => InputFormat::Json,
@@ -171,26 +164,17 @@ fn detect_shape(bytes: &[u8], path: &str) -> InputFormat {
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(bytes)
+    bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes)
 }
 
 fn first_byte(bytes: &[u8]) -> Option<u8> {
-    strip_bom(bytes)
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace())
+    strip_bom(bytes).iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
 fn first_line_is_transcript(bytes: &[u8]) -> bool {
     let body = strip_bom(bytes);
     let head = String::from_utf8_lossy(&body[..body.len().min(512)]);
-    let first = head
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or_default();
+    let first = head.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
     let line = text::split_line(first);
     line.start_ms.is_some() || line.label.is_some()
 }
@@ -206,9 +190,7 @@ fn detect_text(bytes: &[u8], lower_path: &str) -> InputFormat {
     }
     let second = lines.next().unwrap_or_default();
     let timing = |l: &str| l.contains("-->") && !l.starts_with('[');
-    if (first.bytes().all(|b| b.is_ascii_digit()) && timing(second))
-        || (timing(first) && first.contains(','))
-    {
+    if (first.bytes().all(|b| b.is_ascii_digit()) && timing(second)) || (timing(first) && first.contains(',')) {
         return InputFormat::Srt;
     }
     if timing(first) && lower_path.ends_with(".vtt") {
@@ -230,14 +212,7 @@ pub fn detect_value(v: &Value) -> InputFormat {
     }
     let results = o.get("results");
     if let Some(r) = results.and_then(Value::as_object) {
-        if [
-            "speaker_labels",
-            "channel_labels",
-            "audio_segments",
-            "transcripts",
-        ]
-        .iter()
-        .any(|k| r.contains_key(*k))
+        if ["speaker_labels", "channel_labels", "audio_segments", "transcripts"].iter().any(|k| r.contains_key(*k))
             || (r.contains_key("items") && has("jobName"))
         {
             return InputFormat::AwsTranscribe;
@@ -247,20 +222,14 @@ pub fn detect_value(v: &Value) -> InputFormat {
         }
     }
     if let Some(t) = first_of("Transcript") {
-        if t.contains_key("ParticipantRole")
-            || t.contains_key("ParticipantId")
-            || t.contains_key("Content")
-        {
+        if t.contains_key("ParticipantRole") || t.contains_key("ParticipantId") || t.contains_key("Content") {
             return InputFormat::AwsCallAnalytics;
         }
     }
     if has("Participants") && has("Transcript") {
         return InputFormat::AwsCallAnalytics;
     }
-    if has("audio_duration")
-        || (has("utterances") && has("words"))
-        || (has("words") && has("text") && has("status"))
-    {
+    if has("audio_duration") || (has("utterances") && has("words")) || (has("words") && has("text") && has("status")) {
         return InputFormat::Assemblyai;
     }
     if has("recognizedPhrases")
@@ -271,15 +240,12 @@ pub fn detect_value(v: &Value) -> InputFormat {
         return InputFormat::Azure;
     }
     let google_results = |r: Option<&Value>| {
-        r.and_then(Value::as_array)
-            .is_some_and(|a| a.iter().any(|x| x.get("alternatives").is_some()))
+        r.and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x.get("alternatives").is_some()))
     };
     if google_results(results) || google_results(o.get("response").and_then(|r| r.get("results"))) {
         return InputFormat::Google;
     }
-    if first_of("transcription")
-        .is_some_and(|t| t.contains_key("offsets") || t.contains_key("timestamps"))
-    {
+    if first_of("transcription").is_some_and(|t| t.contains_key("offsets") || t.contains_key("timestamps")) {
         return InputFormat::WhisperCpp;
     }
     if has("word_segments")
@@ -303,9 +269,7 @@ pub fn detect_value(v: &Value) -> InputFormat {
 
 /// Several JSON objects, one per line: the first line is a complete object and another follows.
 fn looks_like_jsonl(bytes: &[u8]) -> bool {
-    let mut lines = bytes
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let mut lines = bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace));
     match (lines.next(), lines.next()) {
         (Some(a), Some(b)) => {
             serde_json::from_slice::<Value>(strip_bom(a)).is_ok()
@@ -326,17 +290,10 @@ pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Cal
         };
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return vec![Err(InputError::new(
-            source.clone(),
-            "empty input: expected a transcript",
-        ))];
+        return vec![Err(InputError::new(source.clone(), "empty input: expected a transcript"))];
     }
     if let Err(e) = std::str::from_utf8(bytes) {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
         return vec![Err(InputError::new(
             source.at_line(line),
             "not valid UTF-8 text (a binary file?); transcripts must be saved as UTF-8",
@@ -349,13 +306,10 @@ pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Cal
     match format {
         // One JSON document, format unknown: parse it once, then recognise it from its fields.
         InputFormat::Auto => {
-            vec![
-                native::parse(bytes, source).and_then(|v| match detect_value(&v) {
-                    InputFormat::Json => unrecognised(&v, source)
-                        .map_or_else(|| native::from_value(v, source, opts), Err),
-                    f => read_value(f, &v, source, opts),
-                }),
-            ]
+            vec![native::parse(bytes, source).and_then(|v| match detect_value(&v) {
+                InputFormat::Json => unrecognised(&v, source).map_or_else(|| native::from_value(v, source, opts), Err),
+                f => read_value(f, &v, source, opts),
+            })]
         }
         InputFormat::Jsonl => read_jsonl(bytes, source, opts),
         InputFormat::Json => native::read(bytes, source, opts),
@@ -379,10 +333,7 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
         .read_to_end(&mut out)
         .map_err(|e| format!("gzip: cannot decompress: {e}"))?;
     if out.len() as u64 > MAX_GUNZIPPED_BYTES {
-        return Err(format!(
-            "gzip: expands to more than {} MiB; split the archive",
-            MAX_GUNZIPPED_BYTES >> 20
-        ));
+        return Err(format!("gzip: expands to more than {} MiB; split the archive", MAX_GUNZIPPED_BYTES >> 20));
     }
     if out.starts_with(&[0x1f, 0x8b]) {
         return Err("gzip: compressed twice; decompress it once first".into());
@@ -394,12 +345,7 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 ///
 /// # Errors
 /// The field that is missing or wrong, named with the format: `deepgram: results.utterances[3].speaker: ...`.
-pub fn read_value(
-    format: InputFormat,
-    v: &Value,
-    source: &Source,
-    opts: &ReadOptions,
-) -> Result<Call, InputError> {
+pub fn read_value(format: InputFormat, v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
     match format {
         InputFormat::AwsTranscribe => aws::read_transcribe(v, source, opts),
         InputFormat::AwsCallAnalytics => aws::read_call_analytics(v, source, opts),
@@ -414,11 +360,7 @@ pub fn read_value(
 }
 
 /// Read a whole JSONL buffer, one call per non-blank line.
-pub fn read_jsonl(
-    bytes: &[u8],
-    source: &Source,
-    opts: &ReadOptions,
-) -> Vec<Result<Call, InputError>> {
+pub fn read_jsonl(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Call, InputError>> {
     bytes
         .split(|b| *b == b'\n')
         .enumerate()
@@ -444,8 +386,7 @@ pub fn read_record(line: &[u8], source: &Source, opts: &ReadOptions) -> Result<C
 }
 
 /// The formats a JSON document may be in, for messages.
-const JSON_FORMATS: &str =
-    "a native call {\"id\", \"turns\"}, aws-transcribe, aws-call-analytics, whisper, whisperx, \
+const JSON_FORMATS: &str = "a native call {\"id\", \"turns\"}, aws-transcribe, aws-call-analytics, whisper, whisperx, \
                             whisper-cpp, deepgram, assemblyai, google or azure";
 
 /// An object that is neither a native call (no `id`, no `turns`) nor any vendor format: say so, with its fields,

@@ -37,20 +37,11 @@ fn prefix(mut e: InputError, at: &str) -> InputError {
 /// Parse a JSON document, with errors that say where and how it is broken.
 pub(crate) fn parse(bytes: &[u8], source: &Source) -> Result<Value, InputError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            source.clone(),
-            format!(
-                "not valid UTF-8 (byte {}); save the file as UTF-8",
-                e.valid_up_to()
-            ),
-        )
+        InputError::new(source.clone(), format!("not valid UTF-8 (byte {}); save the file as UTF-8", e.valid_up_to()))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(InputError::new(
-            source.clone(),
-            "empty input: expected a JSON call object",
-        ));
+        return Err(InputError::new(source.clone(), "empty input: expected a JSON call object"));
     }
     serde_json::from_str(text).map_err(|e| {
         // A JSONL record already knows its line; within a JSON file the parser's line is the useful one.
@@ -79,17 +70,10 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 fn wrong(source: &Source, field: &str, expected: &str, found: &Value) -> InputError {
-    InputError::new(
-        source.clone(),
-        format!("{field}: expected {expected}, found {}", type_name(found)),
-    )
+    InputError::new(source.clone(), format!("{field}: expected {expected}, found {}", type_name(found)))
 }
 
-fn opt_string(
-    obj: &mut Map<String, Value>,
-    key: &str,
-    source: &Source,
-) -> Result<Option<String>, InputError> {
+fn opt_string(obj: &mut Map<String, Value>, key: &str, source: &Source) -> Result<Option<String>, InputError> {
     match obj.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -98,27 +82,14 @@ fn opt_string(
     }
 }
 
-fn opt_ms(
-    obj: &mut Map<String, Value>,
-    key: &str,
-    source: &Source,
-    at: &str,
-) -> Result<Option<u64>, InputError> {
+fn opt_ms(obj: &mut Map<String, Value>, key: &str, source: &Source, at: &str) -> Result<Option<u64>, InputError> {
     match obj.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
             Some(f) if f >= 0.0 && f.is_finite() => Ok(Some(f.round() as u64)),
-            _ => Err(InputError::new(
-                source.clone(),
-                format!("{at}.{key}: expected milliseconds >= 0, found {n}"),
-            )),
+            _ => Err(InputError::new(source.clone(), format!("{at}.{key}: expected milliseconds >= 0, found {n}"))),
         },
-        Some(v) => Err(wrong(
-            source,
-            &format!("{at}.{key}"),
-            "a number of milliseconds",
-            &v,
-        )),
+        Some(v) => Err(wrong(source, &format!("{at}.{key}"), "a number of milliseconds", &v)),
     }
 }
 
@@ -126,26 +97,14 @@ fn opt_ms(
 pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
     let mut obj = match value {
         Value::Object(o) => o,
-        v => {
-            return Err(wrong(
-                source,
-                "call",
-                "a JSON object with \"id\" and \"turns\"",
-                &v,
-            ))
-        }
+        v => return Err(wrong(source, "call", "a JSON object with \"id\" and \"turns\"", &v)),
     };
     let id = match obj.remove("id") {
         Some(Value::String(s)) if !s.is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(_)) => return Err(InputError::new(source.clone(), "\"id\" is empty")),
         Some(v) => return Err(wrong(source, "id", "a string", &v)),
-        None => {
-            return Err(InputError::new(
-                source.clone(),
-                "missing \"id\": every call needs an id",
-            ))
-        }
+        None => return Err(InputError::new(source.clone(), "missing \"id\": every call needs an id")),
     };
     let err_src = |s: &Source| s.clone();
     let raw_turns = match obj.remove("turns") {
@@ -163,49 +122,25 @@ pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<C
         let at = format!("turns[{i}]");
         let mut t = match t {
             Value::Object(o) => o,
-            v => {
-                return Err(wrong(
-                    source,
-                    &at,
-                    "an object with \"speaker\" and \"text\"",
-                    &v,
-                ))
-            }
+            v => return Err(wrong(source, &at, "an object with \"speaker\" and \"text\"", &v)),
         };
         let speaker = match t.remove("speaker") {
             Some(Value::String(s)) => s,
             Some(Value::Number(n)) => n.to_string(),
             Some(v) => return Err(wrong(source, &format!("{at}.speaker"), "a string", &v)),
-            None => {
-                return Err(InputError::new(
-                    source.clone(),
-                    format!("{at}: missing \"speaker\""),
-                ))
-            }
+            None => return Err(InputError::new(source.clone(), format!("{at}: missing \"speaker\""))),
         };
         let text = match t.remove("text") {
             Some(Value::String(s)) => s,
             Some(Value::Null) => String::new(),
             Some(v) => return Err(wrong(source, &format!("{at}.text"), "a string", &v)),
-            None => {
-                return Err(InputError::new(
-                    source.clone(),
-                    format!("{at}: missing \"text\""),
-                ))
-            }
+            None => return Err(InputError::new(source.clone(), format!("{at}: missing \"text\""))),
         };
         let start_ms = opt_ms(&mut t, "start_ms", source, &at)?;
         let end_ms = opt_ms(&mut t, "end_ms", source, &at)?;
         let role = opts.role_of(&speaker);
         let extra = if t.is_empty() { None } else { Some(t) };
-        turns.push(Turn {
-            role,
-            speaker,
-            text,
-            start_ms,
-            end_ms,
-            extra,
-        });
+        turns.push(Turn { role, speaker, text, start_ms, end_ms, extra });
     }
     let agent_id = opt_string(&mut obj, "agent_id", source)?;
     let account_id = opt_string(&mut obj, "account_id", source)?;
@@ -213,8 +148,9 @@ pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<C
     let profile = opt_string(&mut obj, "profile", source)?;
     let account = match obj.remove("account") {
         None | Some(Value::Null) => Account::default(),
-        Some(v @ Value::Object(_)) => serde_json::from_value(v)
-            .map_err(|e| InputError::new(source.clone(), format!("account: {e}")))?,
+        Some(v @ Value::Object(_)) => {
+            serde_json::from_value(v).map_err(|e| InputError::new(source.clone(), format!("account: {e}")))?
+        }
         Some(v) => return Err(wrong(source, "account", "an object of account facts", &v)),
     };
     let suppress = match obj.remove("suppress") {
@@ -229,14 +165,12 @@ pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<C
         Some(v) => return Err(wrong(source, "suppress", "an array of rule codes", &v)),
     };
     // Labels that name no role (`spk_0`, `Sam`) get the same heuristic as the other formats.
-    let role_note = if opts.agent_speakers.is_empty()
-        && !turns.is_empty()
-        && turns.iter().all(|t| t.role == Role::Other)
-    {
-        super::roles::assign(&mut turns, opts)
-    } else {
-        None
-    };
+    let role_note =
+        if opts.agent_speakers.is_empty() && !turns.is_empty() && turns.iter().all(|t| t.role == Role::Other) {
+            super::roles::assign(&mut turns, opts)
+        } else {
+            None
+        };
     Ok(Call {
         id,
         source: Some(source.clone()),

@@ -109,9 +109,8 @@ fn names_company(norm: &str) -> bool {
         "someone",
         "something",
     ];
-    let is_name = |w: Option<&&str>| {
-        w.is_some_and(|w| !NOT_NAMES.contains(w) && !w.bytes().all(|b| b.is_ascii_digit()))
-    };
+    let is_name =
+        |w: Option<&&str>| w.is_some_and(|w| !NOT_NAMES.contains(w) && !w.bytes().all(|b| b.is_ascii_digit()));
     (0..words.len()).filter_map(opener).any(|name| {
         // One or two words of name, then "from" and the firm.
         [1, 2].iter().any(|&n| {
@@ -149,10 +148,7 @@ fn normalise(text: &str) -> String {
 pub fn named_role(label: &str) -> Role {
     match Role::from_label(label) {
         Role::Other => {
-            let base = label
-                .trim()
-                .trim_end_matches(|c: char| c.is_ascii_digit())
-                .trim_end_matches([' ', '_', '-']);
+            let base = label.trim().trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches([' ', '_', '-']);
             if base.len() < label.trim().len() {
                 Role::from_label(base)
             } else {
@@ -182,11 +178,7 @@ pub fn assign(turns: &mut [Turn], opts: &ReadOptions) -> Option<String> {
 
 /// As [`assign`], with the speaker the heuristic picks on a tie instead of the first one (Amazon's `ch_0`, the
 /// agent leg in most contact-centre recordings), with the reason to print.
-pub fn assign_with_tie(
-    turns: &mut [Turn],
-    opts: &ReadOptions,
-    tie: Option<(&str, &str)>,
-) -> Option<String> {
+pub fn assign_with_tie(turns: &mut [Turn], opts: &ReadOptions, tie: Option<(&str, &str)>) -> Option<String> {
     let labels: Vec<String> = speakers(turns).into_iter().map(str::to_owned).collect();
     if labels.is_empty() {
         return None;
@@ -205,10 +197,7 @@ pub fn assign_with_tie(
         ));
     }
     // `A:` and `C:` together are the agent/customer shorthand of some contact-centre exports.
-    let ac = labels.len() == 2
-        && labels
-            .iter()
-            .all(|l| l.eq_ignore_ascii_case("a") || l.eq_ignore_ascii_case("c"));
+    let ac = labels.len() == 2 && labels.iter().all(|l| l.eq_ignore_ascii_case("a") || l.eq_ignore_ascii_case("c"));
     let role_of = |l: &str| match l {
         _ if !ac => named_role(l),
         "a" | "A" => Role::Agent,
@@ -248,35 +237,21 @@ pub fn assign_with_tie(
     }
     let (mut agent, said) = pick_agent(turns, &labels);
     let mut tie_reason = None;
-    if let Some((label, reason)) =
-        tie.filter(|(l, _)| said.is_empty() && labels.iter().any(|x| x == l))
-    {
+    if let Some((label, reason)) = tie.filter(|(l, _)| said.is_empty() && labels.iter().any(|x| x == l)) {
         agent = label.to_owned();
         tie_reason = Some(reason);
     }
     for t in turns.iter_mut() {
-        t.role = if t.speaker == agent {
-            Role::Agent
-        } else {
-            Role::Customer
-        };
+        t.role = if t.speaker == agent { Role::Agent } else { Role::Customer };
     }
     let why = if let Some(reason) = tie_reason {
         format!("no agent phrases found, so {reason}")
     } else if said.is_empty() {
         "no agent phrases found, so the first speaker".to_owned()
     } else {
-        format!(
-            "said {}",
-            said.iter()
-                .map(|p| format!("\"{p}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        format!("said {}", said.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "))
     };
-    Some(format!(
-        "speaker \"{agent}\" taken as the agent: {why} (override with --agent-speaker)"
-    ))
+    Some(format!("speaker \"{agent}\" taken as the agent: {why} (override with --agent-speaker)"))
 }
 
 fn complement(r: Role) -> Role {
@@ -287,11 +262,7 @@ fn complement(r: Role) -> Role {
 }
 
 fn quoted(labels: &[String]) -> String {
-    labels
-        .iter()
-        .map(|l| format!("\"{l}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+    labels.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ")
 }
 
 /// The best-scoring speaker and the phrases that scored; the first speaker on a tie.
@@ -300,11 +271,7 @@ fn pick_agent(turns: &[Turn], labels: &[String]) -> (String, Vec<&'static str>) 
     for label in labels {
         let mut score = 0;
         let mut said = Vec::new();
-        for t in turns
-            .iter()
-            .filter(|t| &t.speaker == label)
-            .take(OPENING_TURNS)
-        {
+        for t in turns.iter().filter(|t| &t.speaker == label).take(OPENING_TURNS) {
             let text = normalise(&t.text);
             for (p, w) in AGENT_PHRASES {
                 // Phrases are written as said; normalised the same way as the turn, they match whole words.
@@ -344,39 +311,20 @@ mod tests {
             t("spk_0", "Oh."),
         ];
         let note = assign(&mut turns, &ReadOptions::default()).unwrap_or_default();
-        assert_eq!(
-            turns.iter().map(|t| t.role).collect::<Vec<_>>(),
-            vec![Role::Customer, Role::Agent, Role::Customer]
-        );
-        assert!(
-            note.contains("\"spk_1\" taken as the agent: said \"calling from\""),
-            "{note}"
-        );
+        assert_eq!(turns.iter().map(|t| t.role).collect::<Vec<_>>(), vec![Role::Customer, Role::Agent, Role::Customer]);
+        assert!(note.contains("\"spk_1\" taken as the agent: said \"calling from\""), "{note}");
     }
 
     #[test]
     fn an_introduction_with_a_firm_marks_the_agent() {
-        assert!(names_company(&normalise(
-            "Hello, it's Alex from Northfield Recovery."
-        )));
-        assert!(names_company(&normalise(
-            "Hi, this is Sam Patel from Northfield."
-        )));
+        assert!(names_company(&normalise("Hello, it's Alex from Northfield Recovery.")));
+        assert!(names_company(&normalise("Hi, this is Sam Patel from Northfield.")));
         assert!(!names_company(&normalise("This is the letter from you.")));
-        assert!(!names_company(&normalise(
-            "I got a letter from Northfield."
-        )));
+        assert!(!names_company(&normalise("I got a letter from Northfield.")));
         assert!(!names_company(&normalise("this is from")));
-        assert!(!names_company(&normalise(
-            "It's not from me, it's my brother's."
-        )));
-        assert!(!names_company(&normalise(
-            "I'm still from the old address."
-        )));
-        let mut turns = vec![
-            t("spk_0", "Hello?"),
-            t("spk_1", "Hi, it's Alex from Northfield Recovery."),
-        ];
+        assert!(!names_company(&normalise("It's not from me, it's my brother's.")));
+        assert!(!names_company(&normalise("I'm still from the old address.")));
+        let mut turns = vec![t("spk_0", "Hello?"), t("spk_1", "Hi, it's Alex from Northfield Recovery.")];
         let note = assign(&mut turns, &ReadOptions::default()).unwrap_or_default();
         assert_eq!(turns[1].role, Role::Agent);
         assert!(note.contains("said \"this is ... from\""), "{note}");
@@ -393,20 +341,12 @@ mod tests {
     #[test]
     fn the_user_overrides() {
         let mut turns = vec![t("spk_0", "Calling from Northfield."), t("spk_1", "Yes.")];
-        let opts = ReadOptions {
-            agent_speakers: vec!["SPK_1".into()],
-            ..ReadOptions::default()
-        };
+        let opts = ReadOptions { agent_speakers: vec!["SPK_1".into()], ..ReadOptions::default() };
         assert_eq!(assign(&mut turns, &opts), None);
         assert_eq!(turns[1].role, Role::Agent);
         assert_eq!(turns[0].role, Role::Customer);
-        let opts = ReadOptions {
-            agent_speakers: vec!["nobody".into()],
-            ..ReadOptions::default()
-        };
-        assert!(assign(&mut turns, &opts)
-            .unwrap_or_default()
-            .contains("no speaker matched"));
+        let opts = ReadOptions { agent_speakers: vec!["nobody".into()], ..ReadOptions::default() };
+        assert!(assign(&mut turns, &opts).unwrap_or_default().contains("no speaker matched"));
     }
 
     #[test]
@@ -427,9 +367,6 @@ mod tests {
         let mut turns = vec![t("Agent", "Hello."), t("Sarah Jones", "Hi.")];
         let note = assign(&mut turns, &ReadOptions::default()).unwrap_or_default();
         assert_eq!(turns[1].role, Role::Customer);
-        assert!(
-            note.contains("\"Sarah Jones\" taken as the customer"),
-            "{note}"
-        );
+        assert!(note.contains("\"Sarah Jones\" taken as the customer"), "{note}");
     }
 }

@@ -65,36 +65,20 @@ pub fn label_kind(label: &str) -> Option<LabelKind> {
     if l.is_empty() || l.len() > MAX_LABEL || l.split_whitespace().count() > 4 {
         return None;
     }
-    if !l
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '\''))
-    {
+    if !l.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '\'')) {
         return None;
     }
     if roles::named_role(l) != Role::Other {
         return Some(LabelKind::Role);
     }
     let lower = l.to_ascii_lowercase();
-    for prefix in [
-        "speaker",
-        "spkr",
-        "spk",
-        "guest",
-        "participant",
-        "person",
-        "voice",
-        "channel",
-        "ch",
-    ] {
+    for prefix in ["speaker", "spkr", "spk", "guest", "participant", "person", "voice", "channel", "ch"] {
         if let Some(rest) = lower.strip_prefix(prefix) {
             let rest = rest.trim_start_matches([' ', '_', '-']);
             // `Speaker 1`, `spk_0`, `Speaker A`; not `Chris` or `Personal`.
-            let numbered =
-                !rest.is_empty() && rest.len() <= 3 && rest.bytes().all(|c| c.is_ascii_digit());
+            let numbered = !rest.is_empty() && rest.len() <= 3 && rest.bytes().all(|c| c.is_ascii_digit());
             if numbered
-                || (rest.len() == 1
-                    && rest.bytes().all(|c| c.is_ascii_alphabetic())
-                    && l.len() > prefix.len() + 1)
+                || (rest.len() == 1 && rest.bytes().all(|c| c.is_ascii_alphabetic()) && l.len() > prefix.len() + 1)
             {
                 return Some(LabelKind::Generic);
             }
@@ -102,8 +86,7 @@ pub fn label_kind(label: &str) -> Option<LabelKind> {
     }
     let words_capitalised = l.split_whitespace().all(|w| {
         w.chars().next().is_some_and(|c| c.is_uppercase())
-            && w.chars()
-                .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '.'))
+            && w.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '.'))
     });
     (words_capitalised && l.split_whitespace().count() <= 3).then_some(LabelKind::Name)
 }
@@ -138,24 +121,16 @@ pub fn split_line(line: &str) -> Line<'_> {
         if let Some((a, b)) = is_time_range(inner) {
             out.start_ms = Some(a);
             out.end_ms = Some(b);
-        } else if let Some(t) =
-            text_time(inner).filter(|_| inner.contains(':') || inner.ends_with('s'))
-        {
+        } else if let Some(t) = text_time(inner).filter(|_| inner.contains(':') || inner.ends_with('s')) {
             out.start_ms.get_or_insert(t);
         } else if close == ']'
             && inner.to_ascii_lowercase().starts_with("seg")
-            && inner[3..]
-                .trim_start_matches(['_', '-'])
-                .parse::<u64>()
-                .is_ok()
+            && inner[3..].trim_start_matches(['_', '-']).parse::<u64>().is_ok()
         {
             // a segment number, not a speaker
         } else if close == ']'
             && out.label.is_none()
-            && matches!(
-                label_kind(inner),
-                Some(LabelKind::Role | LabelKind::Generic)
-            )
+            && matches!(label_kind(inner), Some(LabelKind::Role | LabelKind::Generic))
         {
             out.label = Some(inner);
             out.bracketed = true;
@@ -197,11 +172,7 @@ pub fn split_line(line: &str) -> Line<'_> {
         .map(|(i, _)| (i, 1, false));
     let dash = ["\u{2014}", "\u{2013}", "-"]
         .iter()
-        .filter_map(|d| {
-            window
-                .find(&format!(" {d}"))
-                .map(|i| (i, d.len() + 1, true))
-        })
+        .filter_map(|d| window.find(&format!(" {d}")).map(|i| (i, d.len() + 1, true)))
         .filter(|(i, len, _)| s[i + len..].starts_with(char::is_whitespace) || s.len() == i + len)
         .min();
     let Some((at, len, is_dash)) = [colon, dash].into_iter().flatten().min() else {
@@ -210,10 +181,7 @@ pub fn split_line(line: &str) -> Line<'_> {
     let mut label = s[..at].trim();
     let text = s[at + len..].trim_start();
     // `5:30 pm` is a time, not a label.
-    if !is_dash
-        && label.ends_with(|c: char| c.is_ascii_digit())
-        && text.starts_with(|c: char| c.is_ascii_digit())
-    {
+    if !is_dash && label.ends_with(|c: char| c.is_ascii_digit()) && text.starts_with(|c: char| c.is_ascii_digit()) {
         return out;
     }
     // `Agent (00:01:23): text`
@@ -284,10 +252,7 @@ pub fn decode<'a>(bytes: &'a [u8], source: &Source, format: &str) -> Result<&'a 
     let text = std::str::from_utf8(bytes).map_err(|e| {
         InputError::new(
             source.clone(),
-            format!(
-                "{format}: not valid UTF-8 (byte {}); save the file as UTF-8",
-                e.valid_up_to()
-            ),
+            format!("{format}: not valid UTF-8 (byte {}); save the file as UTF-8", e.valid_up_to()),
         )
     })?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
@@ -310,9 +275,7 @@ pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Result<Call, I
             push_turn(&mut turns, speaker, l, true);
         } else if l.start_ms.is_some() {
             // A timed line with no label is a new segment by the same speaker (Whisper console output).
-            let speaker = turns
-                .last()
-                .map_or_else(|| UNKNOWN.to_owned(), |t| t.speaker.clone());
+            let speaker = turns.last().map_or_else(|| UNKNOWN.to_owned(), |t| t.speaker.clone());
             push_turn(&mut turns, speaker, l, false);
         } else if l.whole.is_empty() {
             blank = true;
@@ -368,50 +331,17 @@ mod tests {
     fn line_shapes() {
         assert_eq!(parts("Agent: Hello"), (None, None, Some("Agent"), "Hello"));
         assert_eq!(parts("AGENT - Hello"), (None, None, Some("AGENT"), "Hello"));
-        assert_eq!(
-            parts("[00:01:23] Customer: Hi"),
-            (Some(83_000), None, Some("Customer"), "Hi")
-        );
-        assert_eq!(
-            parts("00:01:23 Speaker 1: Hi"),
-            (Some(83_000), None, Some("Speaker 1"), "Hi")
-        );
-        assert_eq!(
-            parts("Agent (00:01:23): Hi"),
-            (Some(83_000), None, Some("Agent"), "Hi")
-        );
-        assert_eq!(
-            parts("(01:23) Sarah Jones: Hi"),
-            (Some(83_000), None, Some("Sarah Jones"), "Hi")
-        );
-        assert_eq!(
-            parts("[0.00s -> 7.92s]  Hello there"),
-            (Some(0), Some(7_920), None, "Hello there")
-        );
-        assert_eq!(
-            parts("[00:00:00.000 --> 00:00:07.600]   Hi"),
-            (Some(0), Some(7_600), None, "Hi")
-        );
-        assert_eq!(
-            parts("[seg_0][spk_0][00:00:15] Hi"),
-            (Some(15_000), None, Some("spk_0"), "Hi")
-        );
-        assert_eq!(
-            parts("[SPEAKER_00]: Hi"),
-            (None, None, Some("SPEAKER_00"), "Hi")
-        );
-        assert_eq!(
-            parts("1500\t3200\tHi there"),
-            (Some(1_500), Some(3_200), None, "Hi there")
-        );
-        assert_eq!(
-            parts("We can meet at 5:30 pm"),
-            (None, None, None, "We can meet at 5:30 pm")
-        );
-        assert_eq!(
-            parts("[inaudible] yes"),
-            (None, None, None, "[inaudible] yes")
-        );
+        assert_eq!(parts("[00:01:23] Customer: Hi"), (Some(83_000), None, Some("Customer"), "Hi"));
+        assert_eq!(parts("00:01:23 Speaker 1: Hi"), (Some(83_000), None, Some("Speaker 1"), "Hi"));
+        assert_eq!(parts("Agent (00:01:23): Hi"), (Some(83_000), None, Some("Agent"), "Hi"));
+        assert_eq!(parts("(01:23) Sarah Jones: Hi"), (Some(83_000), None, Some("Sarah Jones"), "Hi"));
+        assert_eq!(parts("[0.00s -> 7.92s]  Hello there"), (Some(0), Some(7_920), None, "Hello there"));
+        assert_eq!(parts("[00:00:00.000 --> 00:00:07.600]   Hi"), (Some(0), Some(7_600), None, "Hi"));
+        assert_eq!(parts("[seg_0][spk_0][00:00:15] Hi"), (Some(15_000), None, Some("spk_0"), "Hi"));
+        assert_eq!(parts("[SPEAKER_00]: Hi"), (None, None, Some("SPEAKER_00"), "Hi"));
+        assert_eq!(parts("1500\t3200\tHi there"), (Some(1_500), Some(3_200), None, "Hi there"));
+        assert_eq!(parts("We can meet at 5:30 pm"), (None, None, None, "We can meet at 5:30 pm"));
+        assert_eq!(parts("[inaudible] yes"), (None, None, None, "[inaudible] yes"));
         assert_eq!(parts("well - I think so").2, None);
     }
 
@@ -436,19 +366,11 @@ mod tests {
             &ReadOptions::default(),
         )
         .unwrap_or_default();
-        let got: Vec<_> = call
-            .turns
-            .iter()
-            .map(|t| (t.speaker.as_str(), t.role, t.text.as_str()))
-            .collect();
+        let got: Vec<_> = call.turns.iter().map(|t| (t.speaker.as_str(), t.role, t.text.as_str())).collect();
         assert_eq!(
             got,
             vec![
-                (
-                    "Sam",
-                    Role::Agent,
-                    "Hi, calling from Northfield. Note: not a label"
-                ),
+                ("Sam", Role::Agent, "Hi, calling from Northfield. Note: not a label"),
                 ("Jo", Role::Customer, "Hi."),
                 ("Sam", Role::Agent, "Ok."),
                 ("Jo", Role::Customer, "Bye."),

@@ -46,13 +46,7 @@ impl Piece {
         start_ms: Option<u64>,
         end_ms: Option<u64>,
     ) -> Piece {
-        Piece {
-            speaker: speaker.into(),
-            text: text.into(),
-            start_ms,
-            end_ms,
-            punct: false,
-        }
+        Piece { speaker: speaker.into(), text: text.into(), start_ms, end_ms, punct: false }
     }
 }
 
@@ -62,8 +56,7 @@ fn push_text(into: &mut String, piece: &str, punct: bool) {
         return;
     }
     // Punctuation tokens (Amazon "punctuation" items, Whisper words such as "," ) attach to the word before.
-    let attaches = punct
-        || (piece.chars().all(|c| c.is_ascii_punctuation()) && !piece.starts_with(['(', '[', '"']));
+    let attaches = punct || (piece.chars().all(|c| c.is_ascii_punctuation()) && !piece.starts_with(['(', '[', '"']));
     if !into.is_empty() && !attaches {
         into.push(' ');
     }
@@ -119,9 +112,7 @@ pub fn by_channel(pieces: impl IntoIterator<Item = Piece>) -> Vec<Turn> {
     let mut done: Vec<Turn> = Vec::new();
     for p in pieces {
         match open.iter_mut().position(|t| t.speaker == p.speaker) {
-            Some(i) if p.punct || continues(&open[i], &p, CHANNEL_UTTERANCE_GAP_MS) => {
-                extend_turn(&mut open[i], &p)
-            }
+            Some(i) if p.punct || continues(&open[i], &p, CHANNEL_UTTERANCE_GAP_MS) => extend_turn(&mut open[i], &p),
             Some(i) => {
                 let t = std::mem::replace(&mut open[i], start_turn(&p));
                 done.push(t);
@@ -136,9 +127,7 @@ pub fn by_channel(pieces: impl IntoIterator<Item = Piece>) -> Vec<Turn> {
     let mut turns: Vec<Turn> = Vec::with_capacity(done.len());
     for t in done {
         match turns.last_mut() {
-            Some(prev)
-                if prev.speaker == t.speaker && continues(prev, &as_piece(&t), PAUSE_SPLIT_MS) =>
-            {
+            Some(prev) if prev.speaker == t.speaker && continues(prev, &as_piece(&t), PAUSE_SPLIT_MS) => {
                 extend_turn(prev, &as_piece(&t));
             }
             _ => turns.push(t),
@@ -148,13 +137,7 @@ pub fn by_channel(pieces: impl IntoIterator<Item = Piece>) -> Vec<Turn> {
 }
 
 fn as_piece(t: &Turn) -> Piece {
-    Piece {
-        speaker: t.speaker.clone(),
-        text: t.text.clone(),
-        start_ms: t.start_ms,
-        end_ms: t.end_ms,
-        punct: false,
-    }
+    Piece { speaker: t.speaker.clone(), text: t.text.clone(), start_ms: t.start_ms, end_ms: t.end_ms, punct: false }
 }
 
 /// The call id of a file in a vendor format: the file name without its extension (`stdin` for `-`), with the
@@ -176,20 +159,9 @@ pub fn call_id(source: &Source) -> String {
 }
 
 /// A call read from a vendor format: id from the file name, the input format recorded in the metadata.
-pub fn new_call(
-    source: &Source,
-    format: &str,
-    turns: Vec<Turn>,
-    mut metadata: Map<String, Value>,
-) -> Call {
+pub fn new_call(source: &Source, format: &str, turns: Vec<Turn>, mut metadata: Map<String, Value>) -> Call {
     metadata.insert("input_format".into(), Value::from(format));
-    Call {
-        id: call_id(source),
-        source: Some(source.clone()),
-        turns,
-        metadata,
-        ..Call::default()
-    }
+    Call { id: call_id(source), source: Some(source.clone()), turns, metadata, ..Call::default() }
 }
 
 /// The top-level scalar fields of a vendor document (job names, ids, durations), kept as call metadata; the
@@ -216,18 +188,12 @@ mod tests {
     fn sequential_merges_and_splits_on_pauses() {
         let turns = sequential(vec![
             w("a", "Hello", 0, 500),
-            Piece {
-                punct: true,
-                ..Piece::new("a", ",", None, None)
-            },
+            Piece { punct: true, ..Piece::new("a", ",", None, None) },
             w("a", "there", 600, 900),
             w("b", "Hi", 1000, 1200),
             w("b", "again", 9000, 9500),
         ]);
-        let got: Vec<_> = turns
-            .iter()
-            .map(|t| (t.speaker.as_str(), t.text.as_str(), t.start_ms, t.end_ms))
-            .collect();
+        let got: Vec<_> = turns.iter().map(|t| (t.speaker.as_str(), t.text.as_str(), t.start_ms, t.end_ms)).collect();
         assert_eq!(
             got,
             vec![
@@ -248,16 +214,10 @@ mod tests {
             w("ch_1", "to", 850, 1000),
             w("ch_1", "me", 1000, 1200),
         ]);
-        let got: Vec<_> = turns
-            .iter()
-            .map(|t| (t.speaker.as_str(), t.text.as_str(), t.start_ms, t.end_ms))
-            .collect();
+        let got: Vec<_> = turns.iter().map(|t| (t.speaker.as_str(), t.text.as_str(), t.start_ms, t.end_ms)).collect();
         assert_eq!(
             got,
-            vec![
-                ("ch_0", "I cannot pay", Some(0), Some(900)),
-                ("ch_1", "Listen to me", Some(500), Some(1200))
-            ]
+            vec![("ch_0", "I cannot pay", Some(0), Some(900)), ("ch_1", "Listen to me", Some(500), Some(1200))]
         );
     }
 

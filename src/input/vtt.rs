@@ -41,11 +41,7 @@ fn cues<'a>(text: &'a str, source: &Source, format: &str) -> Result<Vec<Cue<'a>>
             return Ok(());
         };
         let first = taken.first().map(|(_, l)| l.trim()).unwrap_or_default();
-        if ti > 0
-            && ["NOTE", "STYLE", "REGION"]
-                .iter()
-                .any(|k| first.starts_with(k))
-        {
+        if ti > 0 && ["NOTE", "STYLE", "REGION"].iter().any(|k| first.starts_with(k)) {
             return Ok(());
         }
         let (n, timing) = taken[ti];
@@ -54,17 +50,10 @@ fn cues<'a>(text: &'a str, source: &Source, format: &str) -> Result<Vec<Cue<'a>>
         let (Some(start_ms), Some(end_ms)) = (clock_ms(a.trim()), clock_ms(end_tok)) else {
             return Err(InputError::new(
                 source.at_line(n),
-                format!(
-                    "{format}: cue timing {:?}: expected \"00:00:01.000 --> 00:00:04.000\"",
-                    timing.trim()
-                ),
+                format!("{format}: cue timing {:?}: expected \"00:00:01.000 --> 00:00:04.000\"", timing.trim()),
             ));
         };
-        out.push(Cue {
-            start_ms,
-            end_ms,
-            lines: taken[ti + 1..].iter().map(|(_, l)| *l).collect(),
-        });
+        out.push(Cue { start_ms, end_ms, lines: taken[ti + 1..].iter().map(|(_, l)| *l).collect() });
         Ok(())
     };
     for (n, l) in lines {
@@ -109,13 +98,8 @@ fn voice_and_text(line: &str) -> (Option<String>, String) {
             continue;
         };
         let tag = &after[..close];
-        if voice.is_none()
-            && (tag.starts_with("v ") || tag.starts_with("v.") || tag.starts_with("v\t"))
-        {
-            let name = tag
-                .split_once([' ', '\t'])
-                .map(|(_, n)| n.trim())
-                .unwrap_or_default();
+        if voice.is_none() && (tag.starts_with("v ") || tag.starts_with("v.") || tag.starts_with("v\t")) {
+            let name = tag.split_once([' ', '\t']).map(|(_, n)| n.trim()).unwrap_or_default();
             if !name.is_empty() {
                 voice = Some(entities(name));
             }
@@ -130,36 +114,21 @@ fn voice_and_text(line: &str) -> (Option<String>, String) {
 ///
 /// # Errors
 /// A cue timing that cannot be read, or no cues with text.
-pub fn read_cues(
-    text: &str,
-    source: &Source,
-    opts: &ReadOptions,
-    format: &'static str,
-) -> Result<Call, InputError> {
+pub fn read_cues(text: &str, source: &Source, opts: &ReadOptions, format: &'static str) -> Result<Call, InputError> {
     let cues = cues(text, source, format)?;
     // First pass: each payload line's voice and text; prefixes are counted so that names must recur.
     let mut parsed: Vec<(u64, u64, Option<String>, String)> = Vec::new();
     for c in &cues {
         for l in &c.lines {
             let (voice, text) = voice_and_text(l);
-            let text = text
-                .strip_prefix(">>")
-                .map(str::trim_start)
-                .unwrap_or(&text)
-                .to_owned();
+            let text = text.strip_prefix(">>").map(str::trim_start).unwrap_or(&text).to_owned();
             if !text.is_empty() {
                 parsed.push((c.start_ms, c.end_ms, voice, text));
             }
         }
     }
     let split: Vec<Line<'_>> = parsed.iter().map(|(_, _, _, t)| split_line(t)).collect();
-    let counts = label_counts(
-        split
-            .iter()
-            .zip(&parsed)
-            .filter(|(_, p)| p.2.is_none())
-            .map(|(l, _)| l),
-    );
+    let counts = label_counts(split.iter().zip(&parsed).filter(|(_, p)| p.2.is_none()).map(|(l, _)| l));
     let mut pieces = Vec::with_capacity(parsed.len());
     let mut speaker = UNKNOWN.to_owned();
     for ((start, end, voice, text), line) in parsed.iter().zip(&split) {
@@ -197,14 +166,8 @@ mod tests {
 
     #[test]
     fn voices_and_tags() {
-        assert_eq!(
-            voice_and_text("<v.loud Roger B>Hi <i>there</i>"),
-            (Some("Roger B".into()), "Hi there".into())
-        );
-        assert_eq!(
-            voice_and_text("<v Neil><i>Laughs</i></v>"),
-            (Some("Neil".into()), "Laughs".into())
-        );
+        assert_eq!(voice_and_text("<v.loud Roger B>Hi <i>there</i>"), (Some("Roger B".into()), "Hi there".into()));
+        assert_eq!(voice_and_text("<v Neil><i>Laughs</i></v>"), (Some("Neil".into()), "Laughs".into()));
         assert_eq!(voice_and_text("a < b &amp; c"), (None, "a < b & c".into()));
         assert_eq!(voice_and_text("<00:00:01.000>word"), (None, "word".into()));
     }

@@ -39,16 +39,8 @@ fn fill_speakers(speakers: &mut [Option<String>]) -> bool {
 ///
 /// # Errors
 /// No `segments` (or `word_segments`), or a field of the wrong type.
-pub fn read(
-    format: InputFormat,
-    v: &Value,
-    source: &Source,
-    opts: &ReadOptions,
-) -> Result<Call, InputError> {
-    let cx = Ctx {
-        source,
-        format: format.name(),
-    };
+pub fn read(format: InputFormat, v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
+    let cx = Ctx { source, format: format.name() };
     let doc = Path::doc();
     let root = cx.root(v)?;
     let sp = doc.key("segments");
@@ -64,12 +56,7 @@ pub fn read(
             Some(t) => cx.string(t, &p.key("text"))?,
         };
         let speaker = cx.opt_label(o, &p, "speaker")?;
-        seg_pieces.push(Piece::new(
-            "",
-            text,
-            cx.opt_secs(o, &p, "start")?,
-            cx.opt_secs(o, &p, "end")?,
-        ));
+        seg_pieces.push(Piece::new("", text, cx.opt_secs(o, &p, "start")?, cx.opt_secs(o, &p, "end")?));
         seg_speakers.push(speaker.clone());
         let wp = p.key("words");
         for (j, w) in cx.opt_array(o, &p, "words")?.iter().enumerate() {
@@ -79,18 +66,13 @@ pub fn read(
     }
     if segments.is_empty() {
         // WhisperX `word_segments`, or the OpenAI API's verbose_json with word timestamps only (`words`).
-        let key = if root.contains_key("word_segments") {
-            "word_segments"
-        } else {
-            "words"
-        };
+        let key = if root.contains_key("word_segments") { "word_segments" } else { "words" };
         let wsp = doc.key(key);
         for (j, w) in cx.opt_array(root, &doc, key)?.iter().enumerate() {
             words.push(word(&cx, w, &wsp.idx(j))?);
         }
     }
-    let word_level =
-        words.iter().any(|(_, s)| s.is_some()) || (segments.is_empty() && !words.is_empty());
+    let word_level = words.iter().any(|(_, s)| s.is_some()) || (segments.is_empty() && !words.is_empty());
     let pieces: Vec<Piece> = if word_level {
         let mut speakers: Vec<Option<String>> = words.iter().map(|(_, s)| s.clone()).collect();
         fill_speakers(&mut speakers);
@@ -115,11 +97,7 @@ pub fn read(
             .into_iter()
             .zip(seg_speakers)
             .map(|(mut p, s)| {
-                p.speaker = if diarized {
-                    s.unwrap_or_default()
-                } else {
-                    UNKNOWN.to_owned()
-                };
+                p.speaker = if diarized { s.unwrap_or_default() } else { UNKNOWN.to_owned() };
                 p
             })
             .collect()
@@ -130,15 +108,8 @@ pub fn read(
             turns = sequential([Piece::new(UNKNOWN, text, None, None)]);
         }
     }
-    if turns.is_empty()
-        && !["segments", "word_segments", "words"]
-            .iter()
-            .any(|k| root.contains_key(*k))
-    {
-        return Err(cx.err(
-            &sp,
-            "missing (expected segments[] with start, end and text)",
-        ));
+    if turns.is_empty() && !["segments", "word_segments", "words"].iter().any(|k| root.contains_key(*k)) {
+        return Err(cx.err(&sp, "missing (expected segments[] with start, end and text)"));
     }
     let role_note = roles::assign(&mut turns, opts);
     let mut call = new_call(source, cx.format, turns, scalar_metadata(root));
@@ -154,12 +125,7 @@ fn word(cx: &Ctx<'_>, w: &Value, p: &Path<'_>) -> Result<(Piece, Option<String>)
         (None, Some(t)) => cx.string(t, &p.key("text"))?,
         (None, None) => return Err(cx.err(p, "missing \"word\"")),
     };
-    let piece = Piece::new(
-        "",
-        text,
-        cx.opt_secs(o, p, "start")?,
-        cx.opt_secs(o, p, "end")?,
-    );
+    let piece = Piece::new("", text, cx.opt_secs(o, p, "start")?, cx.opt_secs(o, p, "end")?);
     Ok((piece, cx.opt_label(o, p, "speaker")?))
 }
 
@@ -178,10 +144,7 @@ fn speaker_marker(text: &str) -> Option<(String, &str)> {
 /// # Errors
 /// No `transcription`, or a segment with a field of the wrong type.
 pub fn read_cpp(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
-    let cx = Ctx {
-        source,
-        format: "whisper-cpp",
-    };
+    let cx = Ctx { source, format: "whisper-cpp" };
     let doc = Path::doc();
     let root = cx.root(v)?;
     let tp = doc.key("transcription");
@@ -200,10 +163,7 @@ pub fn read_cpp(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, 
         let (start, end) = match o.get("offsets").and_then(Value::as_object) {
             Some(off) => {
                 let op = p.key("offsets");
-                (
-                    cx.opt_millis(off, &op, "from")?,
-                    cx.opt_millis(off, &op, "to")?,
-                )
+                (cx.opt_millis(off, &op, "from")?, cx.opt_millis(off, &op, "to")?)
             }
             None => match o.get("timestamps").and_then(Value::as_object) {
                 Some(ts) => {
@@ -211,14 +171,9 @@ pub fn read_cpp(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, 
                         match ts.get(k) {
                             None | Some(Value::Null) => Ok(None),
                             Some(Value::String(s)) => clock_ms(s).map(Some).ok_or_else(|| {
-                                cx.err(
-                                    &p.key("timestamps").key(k),
-                                    format!("expected \"00:00:01,000\", found {s:?}"),
-                                )
+                                cx.err(&p.key("timestamps").key(k), format!("expected \"00:00:01,000\", found {s:?}"))
                             }),
-                            Some(v) => {
-                                Err(cx.wrong(&p.key("timestamps").key(k), "a time string", v))
-                            }
+                            Some(v) => Err(cx.wrong(&p.key("timestamps").key(k), "a time string", v)),
                         }
                     };
                     (clock("from")?, clock("to")?)
@@ -232,10 +187,7 @@ pub fn read_cpp(v: &Value, source: &Source, opts: &ReadOptions) -> Result<Call, 
                 (label, rest)
             }
             None if tdrz => (format!("speaker {turn_no}"), text),
-            None => (
-                last_marker.clone().unwrap_or_else(|| UNKNOWN.to_owned()),
-                text,
-            ),
+            None => (last_marker.clone().unwrap_or_else(|| UNKNOWN.to_owned()), text),
         };
         let text = text.replace("[SPEAKER_TURN]", "");
         pieces.push(Piece::new(speaker, text, start, end));
@@ -260,14 +212,8 @@ mod tests {
 
     #[test]
     fn markers() {
-        assert_eq!(
-            speaker_marker(" (speaker 1) Hello"),
-            Some(("speaker 1".into(), " Hello"))
-        );
-        assert_eq!(
-            speaker_marker("(speaker ?) Hm"),
-            Some(("speaker ?".into(), " Hm"))
-        );
+        assert_eq!(speaker_marker(" (speaker 1) Hello"), Some(("speaker 1".into(), " Hello")));
+        assert_eq!(speaker_marker("(speaker ?) Hm"), Some(("speaker ?".into(), " Hm")));
         assert_eq!(speaker_marker("(laughs) ok"), None);
         assert_eq!(speaker_marker("(speaker"), None);
         assert_eq!(speaker_marker(")("), None);

@@ -63,11 +63,7 @@ pub fn card(r: &Rule) -> CardOut<'_> {
         examples: r
             .examples
             .iter()
-            .map(|e| ExampleOut {
-                turns: &e.turns,
-                expect: &e.expect,
-                note: e.note.as_deref(),
-            })
+            .map(|e| ExampleOut { turns: &e.turns, expect: &e.expect, note: e.note.as_deref() })
             .collect(),
     }
 }
@@ -82,22 +78,10 @@ pub fn sorted(lex: &Lexicon) -> Vec<&Rule> {
 /// The catalog as a plain table.
 pub fn table(lex: &Lexicon) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<6} {:<16} {:<9} {:<30} summary",
-        "code", "category", "severity", "name"
-    );
+    let _ = writeln!(s, "{:<6} {:<16} {:<9} {:<30} summary", "code", "category", "severity", "name");
     for r in sorted(lex) {
         let sev = r.severity.map(|s| s.as_str()).unwrap_or(kind_name(r));
-        let _ = writeln!(
-            s,
-            "{:<6} {:<16} {:<9} {:<30} {}",
-            r.code,
-            r.category.as_str(),
-            sev,
-            r.name,
-            r.summary
-        );
+        let _ = writeln!(s, "{:<6} {:<16} {:<9} {:<30} {}", r.code, r.category.as_str(), sev, r.name, r.summary);
     }
     s
 }
@@ -113,19 +97,8 @@ fn profiles(r: &Rule) -> String {
 /// One rule explained, in the sections ruff and clippy use.
 pub fn explain(r: &Rule) -> String {
     let mut s = String::new();
-    let sev = r
-        .severity
-        .map(|s| format!(", severity {s}"))
-        .unwrap_or_default();
-    let _ = writeln!(
-        s,
-        "{} {} ({} {}{sev}; profiles: {})",
-        r.code,
-        r.name,
-        r.category,
-        kind_name(r),
-        profiles(r)
-    );
+    let sev = r.severity.map(|s| format!(", severity {s}")).unwrap_or_default();
+    let _ = writeln!(s, "{} {} ({} {}{sev}; profiles: {})", r.code, r.name, r.category, kind_name(r), profiles(r));
     let _ = writeln!(s, "\nWhat it flags\n  {}", r.summary);
     if !r.why.is_empty() {
         let _ = writeln!(s, "\nWhy it matters\n  {}", r.why);
@@ -139,21 +112,15 @@ pub fn explain(r: &Rule) -> String {
     if !r.better.is_empty() {
         let _ = writeln!(s, "\nBetter\n  \"{}\"", r.better);
     }
-    let (flagged, traps): (Vec<_>, Vec<_>) = r
-        .examples
-        .iter()
-        .partition(|e| e.expect.iter().any(|x| x.starts_with(r.code)));
+    let (flagged, traps): (Vec<_>, Vec<_>) =
+        r.examples.iter().partition(|e| e.expect.iter().any(|x| x.starts_with(r.code)));
     for (title, list) in [("Flagged", flagged), ("Not flagged (traps)", traps)] {
         if list.is_empty() {
             continue;
         }
         let _ = writeln!(s, "\n{title}");
         for e in list {
-            let note = e
-                .note
-                .as_deref()
-                .map(|n| format!(" [{n}]"))
-                .unwrap_or_default();
+            let note = e.note.as_deref().map(|n| format!(" [{n}]")).unwrap_or_default();
             let _ = writeln!(s, "  -{note} {}", e.turns.join(" / "));
             if !e.expect.is_empty() {
                 let _ = writeln!(s, "      -> {}", e.expect.join(", "));
@@ -161,15 +128,15 @@ pub fn explain(r: &Rule) -> String {
         }
     }
     if let Some(e) = &r.engine {
-        let _ = writeln!(s, "\nEngine\n  {e} (a conversation rule in src/rules/)");
+        let what = if super::TEMPLATE_ENGINES.contains(&e.as_str()) {
+            "run by `callcoach lint` on email and SMS templates"
+        } else {
+            "a conversation rule in src/rules/"
+        };
+        let _ = writeln!(s, "\nEngine\n  {e} ({what})");
     } else {
-        let _ = writeln!(
-            s,
-            "\nPhrases\n  {} phrases and {} patterns in {}",
-            r.phrases.len(),
-            r.patterns.len(),
-            r.origin
-        );
+        let _ =
+            writeln!(s, "\nPhrases\n  {} phrases and {} patterns in {}", r.phrases.len(), r.patterns.len(), r.origin);
     }
     s
 }

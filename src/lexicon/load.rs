@@ -115,11 +115,7 @@ struct RawContext {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 /// The engines (window rules written in code) a rule may name.
@@ -152,7 +148,12 @@ pub const ENGINES: &[&str] = &[
     "contact-frequency",
     "contact-after-conversation",
     "contact-hours",
+    "missing-opt-out",
 ];
+
+/// Engines that run only in `callcoach lint` (templates of letters, emails and texts), never on a call: their
+/// flagged examples are templates, tested in `tests/lint.rs`, so their cards carry only call traps.
+pub const TEMPLATE_ENGINES: &[&str] = &["missing-opt-out"];
 
 struct Parsed {
     rules: Vec<Rule>,
@@ -165,11 +166,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
         Ok(r) => r,
         Err(e) => {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-            errors.push(LexiconError {
-                file: file.to_owned(),
-                line,
-                message: e.message().trim().to_owned(),
-            });
+            errors.push(LexiconError { file: file.to_owned(), line, message: e.message().trim().to_owned() });
             return None;
         }
     };
@@ -177,13 +174,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
     for spanned in raw.rule {
         let line = line_of(text, spanned.span().start);
         let raw = spanned.into_inner();
-        let mut err = |message: String| {
-            errors.push(LexiconError {
-                file: file.to_owned(),
-                line,
-                message,
-            })
-        };
+        let mut err = |message: String| errors.push(LexiconError { file: file.to_owned(), line, message });
         let code = raw.code.trim().to_owned();
         let who = format!("rule {code}");
         let category: Category = match raw.category.parse() {
@@ -202,16 +193,11 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
                 }
             },
             (None, Kind::Finding) => {
-                err(format!(
-                    "{who}: a finding needs a severity (info, low, medium, high or critical)"
-                ));
+                err(format!("{who}: a finding needs a severity (info, low, medium, high or critical)"));
                 continue;
             }
             (Some(_), _) => {
-                err(format!(
-                    "{who}: only findings have a severity; remove it from this {} rule",
-                    category
-                ));
+                err(format!("{who}: only findings have a severity; remove it from this {category} rule"));
                 continue;
             }
             (None, _) => None,
@@ -223,9 +209,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             Some("customer") => Role::Customer,
             Some("other") => Role::Other,
             Some(s) => {
-                err(format!(
-                    "{who}: unknown speaker {s:?}; expected agent, customer or other"
-                ));
+                err(format!("{who}: unknown speaker {s:?}; expected agent, customer or other"));
                 continue;
             }
         };
@@ -236,25 +220,18 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             Some("keep") => Negated::Keep,
             Some("reassure") => Negated::Reassure,
             Some(s) => {
-                err(format!(
-                    "{who}: unknown negated policy {s:?}; expected drop, keep or reassure"
-                ));
+                err(format!("{who}: unknown negated policy {s:?}; expected drop, keep or reassure"));
                 continue;
             }
         };
         if let Some(e) = &raw.engine {
             if !ENGINES.contains(&e.as_str()) {
-                err(format!(
-                    "{who}: unknown engine {e:?}; known engines: {}",
-                    ENGINES.join(", ")
-                ));
+                err(format!("{who}: unknown engine {e:?}; known engines: {}", ENGINES.join(", ")));
                 continue;
             }
         }
-        let allege = raw.allege.unwrap_or(matches!(
-            category,
-            Category::Pressure | Category::Abuse | Category::Misleading
-        ));
+        let allege =
+            raw.allege.unwrap_or(matches!(category, Category::Pressure | Category::Abuse | Category::Misleading));
         let examples = raw
             .example
             .into_iter()
@@ -295,11 +272,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
         .map(|s| {
             let origin = format!("{file}:{}", line_of(text, s.span().start));
             let s = s.into_inner();
-            Signal {
-                name: s.name,
-                phrases: s.phrases,
-                origin,
-            }
+            Signal { name: s.name, phrases: s.phrases, origin }
         })
         .collect();
     let context = raw.context.map(|c| {
@@ -314,11 +287,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             question_openers: c.question_openers,
         }
     });
-    Some(Parsed {
-        rules,
-        signals,
-        context,
-    })
+    Some(Parsed { rules, signals, context })
 }
 
 fn merge_context(into: &mut ContextWords, add: ContextWords) {
@@ -334,7 +303,8 @@ fn merge_context(into: &mut ContextWords, add: ContextWords) {
 }
 
 /// Merge files in order: a later rule with an existing code replaces it; signals and context words add up.
-fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>) -> Lexicon {
+/// `check` runs the phrase-level validation (expansion, duplicates), which costs as much as compiling them.
+fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>, check: bool) -> Lexicon {
     let mut lex = Lexicon::default();
     for (name, text) in files {
         let Some(p) = parse_file(&name, &text, errors) else {
@@ -345,12 +315,7 @@ fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>) -> Lexico
                 Some(slot) if slot.origin.split(':').next() != Some(name.as_str()) => *slot = r,
                 Some(_) => errors.push(LexiconError {
                     file: name.clone(),
-                    line: r
-                        .origin
-                        .rsplit(':')
-                        .next()
-                        .and_then(|l| l.parse().ok())
-                        .unwrap_or(1),
+                    line: r.origin.rsplit(':').next().and_then(|l| l.parse().ok()).unwrap_or(1),
                     message: format!("rule {}: code declared twice in this file", r.code),
                 }),
                 None => lex.rules.push(r),
@@ -364,64 +329,41 @@ fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>) -> Lexico
     if lex.context.negation_window == 0 {
         lex.context.negation_window = 6;
     }
-    validate(&lex, errors);
+    validate(&lex, errors, check);
     lex
 }
 
 fn err_at(origin: &str, message: String) -> LexiconError {
     let (file, line) = origin.rsplit_once(':').unwrap_or((origin, "1"));
-    LexiconError {
-        file: file.to_owned(),
-        line: line.parse().unwrap_or(1),
-        message,
-    }
+    LexiconError { file: file.to_owned(), line: line.parse().unwrap_or(1), message }
 }
 
 /// Structural checks every loaded lexicon must pass (the analyzer refuses to run otherwise).
-fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
+fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
     let mut names = HashSet::new();
     // A phrase may be in a finding (agent turns) and a cue (customer turns): they never compete for a turn.
     let mut phrase_owner: HashMap<(String, Kind, Role), &str> = HashMap::new();
     for r in &lex.rules {
         let e = |m: String| err_at(&r.origin, format!("rule {}: {m}", r.code));
         let c = r.code.as_bytes();
-        if !(c.len() == 5
-            && c[..2].iter().all(u8::is_ascii_uppercase)
-            && c[2..].iter().all(u8::is_ascii_digit))
-        {
-            errors.push(e(
-                "code must be two capital letters and three digits, like PR101".into(),
-            ));
+        if !(c.len() == 5 && c[..2].iter().all(u8::is_ascii_uppercase) && c[2..].iter().all(u8::is_ascii_digit)) {
+            errors.push(e("code must be two capital letters and three digits, like PR101".into()));
         }
-        if r.name.is_empty()
-            || !r
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            errors.push(e(format!(
-                "name {:?} must be kebab-case (lower case, digits, '-')",
-                r.name
-            )));
+        if r.name.is_empty() || !r.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            errors.push(e(format!("name {:?} must be kebab-case (lower case, digits, '-')", r.name)));
         }
         if !names.insert(r.name.as_str()) {
             errors.push(e(format!("name {:?} is used by another rule", r.name)));
         }
         if r.summary.trim().is_empty() {
-            errors.push(e(
-                "summary is empty: write the one-line message reports show".into(),
-            ));
+            errors.push(e("summary is empty: write the one-line message reports show".into()));
         }
         match (&r.engine, r.phrases.is_empty() && r.patterns.is_empty()) {
-            (Some(_), false) => {
-                errors.push(e("a rule with an engine has no phrases or patterns".into()))
-            }
-            (None, true) => errors.push(e(
-                "no phrases, patterns or engine: the rule can never fire".into(),
-            )),
+            (Some(_), false) => errors.push(e("a rule with an engine has no phrases or patterns".into())),
+            (None, true) => errors.push(e("no phrases, patterns or engine: the rule can never fire".into())),
             _ => {}
         }
-        for p in &r.phrases {
+        for p in r.phrases.iter().filter(|_| phrases) {
             match expand_phrase(p) {
                 Err(m) => errors.push(e(m)),
                 Ok(vs) => {
@@ -433,7 +375,9 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
                         }
                         for slot in n.split(' ').filter(|w| w.starts_with('{')) {
                             if slot != "{amount}" && slot != "{time}" {
-                                errors.push(e(format!("unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}")));
+                                errors.push(e(format!(
+                                    "unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}"
+                                )));
                             }
                         }
                         let key = (n, r.kind(), r.speaker);
@@ -457,31 +401,14 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
         }
     }
     let c = &lex.context;
-    for p in c
-        .reporters
-        .iter()
-        .chain(&c.agent_echo)
-        .chain(&c.hedges)
-        .chain(&c.question_openers)
-    {
+    for p in c.reporters.iter().chain(&c.agent_echo).chain(&c.hedges).chain(&c.question_openers) {
         if let Err(m) = expand_phrase(p) {
-            errors.push(LexiconError {
-                file: "context.toml".into(),
-                line: 1,
-                message: format!("context: {m}"),
-            });
+            errors.push(LexiconError { file: "context.toml".into(), line: 1, message: format!("context: {m}") });
         }
     }
     for s in &lex.signals {
         if !SIGNALS.contains(&s.name.as_str()) {
-            errors.push(err_at(
-                &s.origin,
-                format!(
-                    "unknown signal {:?}; signals are {}",
-                    s.name,
-                    SIGNALS.join(", ")
-                ),
-            ));
+            errors.push(err_at(&s.origin, format!("unknown signal {:?}; signals are {}", s.name, SIGNALS.join(", "))));
         }
         for p in &s.phrases {
             if let Err(m) = expand_phrase(p) {
@@ -502,9 +429,7 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
         }
         if r.kind() == Kind::Finding {
             if r.regulation.is_empty() {
-                errors.push(e(
-                    "regulation is empty: cite the FDCPA, Regulation F or CONC section".into(),
-                ));
+                errors.push(e("regulation is empty: cite the FDCPA, Regulation F or CONC section".into()));
             }
             if r.tip.trim().is_empty() {
                 errors.push(e("tip is empty: give the agent a coaching tip".into()));
@@ -518,9 +443,7 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
             }
             for t in &x.turns {
                 if parse_example_turn(t).is_none() {
-                    errors.push(e(format!(
-                        "example turn {t:?} must start with 'agent:', 'customer:' or 'other:'"
-                    )));
+                    errors.push(e(format!("example turn {t:?} must start with 'agent:', 'customer:' or 'other:'")));
                 }
             }
             if !x.times.is_empty() && x.times.len() != x.turns.len() {
@@ -534,12 +457,8 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
             for item in &x.expect {
                 match parse_expect(item) {
                     Some((code, turn)) if turn < x.turns.len() => own |= code == r.code,
-                    Some(_) => errors.push(e(format!(
-                        "expect {item:?} names a turn the example does not have"
-                    ))),
-                    None => errors.push(e(format!(
-                        "expect {item:?} must be CODE@turn, like PR101@0"
-                    ))),
+                    Some(_) => errors.push(e(format!("expect {item:?} names a turn the example does not have"))),
+                    None => errors.push(e(format!("expect {item:?} must be CODE@turn, like PR101@0"))),
                 }
             }
             if own {
@@ -548,13 +467,15 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
                 trap = true;
             }
         }
-        if !flagged {
-            errors.push(e(
-                "no example where the rule fires: add one with its code in expect".into(),
-            ));
+        // A template-only rule cannot fire on a call example (see TEMPLATE_ENGINES).
+        let template_only = r.engine.as_deref().is_some_and(|e| TEMPLATE_ENGINES.contains(&e));
+        if !flagged && !template_only {
+            errors.push(e("no example where the rule fires: add one with its code in expect".into()));
         }
         if !trap {
-            errors.push(e("no trap: add an example where the rule must not fire (negation, reported speech, a question)".into()));
+            errors.push(e(
+                "no trap: add an example where the rule must not fire (negation, reported speech, a question)".into(),
+            ));
         }
     }
     errors
@@ -587,13 +508,27 @@ pub fn load_builtin() -> Result<Lexicon, Vec<LexiconError>> {
     load_with(None)
 }
 
+/// Load the built-in lexicons with every phrase validated too (for `lexicons check` and the test suite; the
+/// analyzer skips this because the tests guarantee it for the built-in files).
+///
+/// # Errors
+/// Every problem found, with file and line.
+pub fn load_builtin_checked() -> Result<Lexicon, Vec<LexiconError>> {
+    let mut errors = Vec::new();
+    let files = embedded::EMBEDDED.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect();
+    let lex = merge(files, &mut errors, true);
+    if errors.is_empty() {
+        Ok(lex)
+    } else {
+        Err(errors)
+    }
+}
+
 fn read_dir_files(dir: &Path, errors: &mut Vec<LexiconError>) -> Vec<(String, String)> {
     let mut paths: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect(),
+        Ok(rd) => {
+            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect()
+        }
         Err(e) => {
             errors.push(LexiconError {
                 file: dir.display().to_string(),
@@ -625,7 +560,7 @@ fn read_dir_files(dir: &Path, errors: &mut Vec<LexiconError>) -> Vec<(String, St
 pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<LexiconError>> {
     let mut errors = Vec::new();
     let files = read_dir_files(dir, &mut errors);
-    let lex = merge(files, &mut errors);
+    let lex = merge(files, &mut errors, true);
     if errors.is_empty() {
         Ok(lex)
     } else {
@@ -639,26 +574,31 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<LexiconError>> {
 /// # Errors
 /// Every problem found, with file and line.
 pub fn load_with(user_dir: Option<&Path>) -> Result<Lexicon, Vec<LexiconError>> {
+    load_dirs(user_dir.as_slice())
+}
+
+/// Load the built-in lexicons, then each user folder in order (the configuration's `lexicons`, then
+/// `--lexicons`): a later folder's rule replaces an earlier one with the same code. `replace = true` in any of
+/// them means the built-in files are not loaded.
+///
+/// # Errors
+/// Every problem found, with file and line.
+pub fn load_dirs(user_dirs: &[&Path]) -> Result<Lexicon, Vec<LexiconError>> {
     let mut errors = Vec::new();
-    let user = user_dir
-        .map(|d| read_dir_files(d, &mut errors))
-        .unwrap_or_default();
+    let user: Vec<(String, String)> = user_dirs.iter().flat_map(|d| read_dir_files(d, &mut errors)).collect();
     let replace = user.iter().any(|(_, t)| {
-        toml::from_str::<toml::Table>(t)
-            .ok()
-            .and_then(|t| t.get("replace").and_then(toml::Value::as_bool))
+        toml::from_str::<toml::Table>(t).ok().and_then(|t| t.get("replace").and_then(toml::Value::as_bool))
             == Some(true)
     });
     let mut files: Vec<(String, String)> = if replace {
         Vec::new()
     } else {
-        embedded::EMBEDDED
-            .iter()
-            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
-            .collect()
+        embedded::EMBEDDED.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect()
     };
+    // A user's folder is checked in full: its phrases have never been through the test suite.
+    let check = !user.is_empty();
     files.extend(user);
-    let lex = merge(files, &mut errors);
+    let lex = merge(files, &mut errors, check);
     if errors.is_empty() {
         Ok(lex)
     } else {

@@ -10,8 +10,8 @@ mod load;
 pub use card::{card, explain, markdown, sorted, table, CardOut};
 pub use expand::{expand_phrase, normalise_phrase, MAX_VARIANTS};
 pub use load::{
-    lint, load_builtin, load_dir, load_with, parse_example_turn, parse_expect, LexiconError,
-    ENGINES,
+    lint, load_builtin, load_builtin_checked, load_dir, load_dirs, load_with, parse_example_turn, parse_expect,
+    LexiconError, ENGINES, TEMPLATE_ENGINES,
 };
 
 use crate::call::{Account, Role};
@@ -104,13 +104,7 @@ impl Rule {
 }
 
 /// The names of the signals the conversation rules read.
-pub const SIGNALS: &[&str] = &[
-    "payment-ask",
-    "filler",
-    "debt-detail",
-    "no-decision",
-    "collection-context",
-];
+pub const SIGNALS: &[&str] = &["payment-ask", "filler", "debt-detail", "no-decision", "collection-context"];
 
 /// A named phrase list read by the conversation rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,8 +150,6 @@ pub struct Lexicon {
 impl Lexicon {
     /// The rule with this code.
     pub fn rule(&self, code: &str) -> Option<&Rule> {
-        self.rules
-            .iter()
-            .find(|r| r.code.eq_ignore_ascii_case(code))
+        self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(code))
     }
 }

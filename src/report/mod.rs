@@ -1,6 +1,8 @@
 //! report: render an analysed call. Wire types of the contract live in [`schema`]; each output format is one
 //! module with one function. Reporters never decide anything: they print what the rules produced.
 
+pub mod lines;
+pub mod sarif;
 pub mod schema;
 pub mod text;
 
@@ -20,6 +22,10 @@ pub enum Format {
     Json,
     /// One JSON object per call, one per line, in input order.
     Jsonl,
+    /// SARIF 2.1.0 for code-scanning viewers: one result per finding, rule metadata from the catalog.
+    Sarif,
+    /// One line per finding, `file:turn:col: CODE message`, for editors and grep.
+    Lines,
 }
 
 /// Everything a reporter needs about one call.

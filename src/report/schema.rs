@@ -101,17 +101,9 @@ impl<'a> ItemOut<'a> {
             end: i.end,
             text: &i.text,
             message: finding.then_some(i.message.as_str()),
-            tip: rule
-                .filter(|_| finding)
-                .map(|r| r.tip.as_str())
-                .filter(|s| !s.is_empty()),
-            better: rule
-                .filter(|_| finding)
-                .map(|r| r.better.as_str())
-                .filter(|s| !s.is_empty()),
-            regulation: rule
-                .filter(|r| finding && !r.regulation.is_empty())
-                .map(|r| r.regulation.as_slice()),
+            tip: rule.filter(|_| finding).map(|r| r.tip.as_str()).filter(|s| !s.is_empty()),
+            better: rule.filter(|_| finding).map(|r| r.better.as_str()).filter(|s| !s.is_empty()),
+            regulation: rule.filter(|r| finding && !r.regulation.is_empty()).map(|r| r.regulation.as_slice()),
             acknowledged: i.acknowledged,
             acknowledged_at: i.acknowledged_at,
             note: i.note.as_deref(),
@@ -126,12 +118,7 @@ impl<'a> CallOut<'a> {
         let a = r.analysis;
         CallOut {
             id: &r.call.id,
-            source: r
-                .call
-                .source
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
+            source: r.call.source.as_ref().map(ToString::to_string).unwrap_or_default(),
             turns: r.call.turns.len(),
             roles: r.call.roles(),
             profile: &a.profile,

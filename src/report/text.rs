@@ -37,19 +37,8 @@ pub fn write(w: &mut dyn Write, r: &Report<'_>, color: bool) -> io::Result<()> {
     let st = Style { color };
     let a = r.analysis;
     let s = &a.score;
-    let src = r
-        .call
-        .source
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    writeln!(
-        w,
-        "{}  {}  (profile {})",
-        st.paint("1", &r.call.id),
-        src,
-        a.profile
-    )?;
+    let src = r.call.source.as_ref().map(ToString::to_string).unwrap_or_default();
+    writeln!(w, "{}  {}  (profile {})", st.paint("1", &r.call.id), src, a.profile)?;
     if let Some(note) = &r.call.role_note {
         writeln!(w, "role_note: {note}")?;
     }
@@ -64,11 +53,8 @@ pub fn write(w: &mut dyn Write, r: &Report<'_>, color: bool) -> io::Result<()> {
         s.compliance
     )?;
     let counted = a.findings.iter().filter(|f| !f.accepted).count();
-    if let Some(worst) = a
-        .findings
-        .iter()
-        .filter(|f| !f.accepted)
-        .max_by_key(|f| (f.severity, std::cmp::Reverse(f.turn)))
+    if let Some(worst) =
+        a.findings.iter().filter(|f| !f.accepted).max_by_key(|f| (f.severity, std::cmp::Reverse(f.turn)))
     {
         writeln!(
             w,
@@ -79,21 +65,10 @@ pub fn write(w: &mut dyn Write, r: &Report<'_>, color: bool) -> io::Result<()> {
             worst.message
         )?;
     }
-    writeln!(
-        w,
-        "{} findings, {} customer cues, {} credits",
-        counted,
-        a.cues.len(),
-        a.credits.len()
-    )?;
+    writeln!(w, "{} findings, {} customer cues, {} credits", counted, a.cues.len(), a.credits.len())?;
     for (ti, turn) in r.call.turns.iter().enumerate() {
-        let items: Vec<&Item> = a
-            .findings
-            .iter()
-            .chain(a.cues.iter())
-            .chain(a.credits.iter())
-            .filter(|i| i.turn == ti)
-            .collect();
+        let items: Vec<&Item> =
+            a.findings.iter().chain(a.cues.iter()).chain(a.credits.iter()).filter(|i| i.turn == ti).collect();
         writeln!(w)?;
         let marked = mark(&turn.text, &items, &st);
         let who = format!("[{ti}] {}", turn.role);
@@ -110,12 +85,7 @@ pub fn write(w: &mut dyn Write, r: &Report<'_>, color: bool) -> io::Result<()> {
                     let sev = i.severity.map(Severity::as_str).unwrap_or("");
                     let head = format!("! {} {sev} {}", i.code, i.category);
                     let accepted = if i.accepted { " (accepted)" } else { "" };
-                    writeln!(
-                        w,
-                        "    {}: {}{accepted}",
-                        st.paint(st.severity(i.severity), &head),
-                        i.message
-                    )?;
+                    writeln!(w, "    {}: {}{accepted}", st.paint(st.severity(i.severity), &head), i.message)?;
                     if !i.text.is_empty() {
                         writeln!(w, "      said: \"{}\"", i.text)?;
                     }

@@ -82,11 +82,7 @@ fn interruptions(w: &Window<'_>, out: &mut Analysis) {
                 {
                     let (fs, fe) = facts.map_or((0, t.text.len()), |f| f.first_sentence);
                     let mut it = item(rule, w.call, i, fs, fe);
-                    it.message = format!(
-                        "{} ({} before the customer finished)",
-                        rule.summary,
-                        secs(ce - start)
-                    );
+                    it.message = format!("{} ({} before the customer finished)", rule.summary, secs(ce - start));
                     out.findings.push(it);
                     // One interruption per customer turn: the rest of the overlap is the same event.
                     last_customer = None;
@@ -102,29 +98,16 @@ fn talk_time(w: &Window<'_>, out: &mut Analysis) {
     let Some(rule) = w.rule("talk-time") else {
         return;
     };
-    let spans: Vec<(Role, u64, u64)> = w
-        .call
-        .turns
-        .iter()
-        .filter_map(|t| span(t).map(|(s, e)| (t.role, s, e)))
-        .collect();
-    let (Some(first), Some(last)) = (
-        spans.iter().map(|x| x.1).min(),
-        spans.iter().map(|x| x.2).max(),
-    ) else {
+    let spans: Vec<(Role, u64, u64)> =
+        w.call.turns.iter().filter_map(|t| span(t).map(|(s, e)| (t.role, s, e))).collect();
+    let (Some(first), Some(last)) = (spans.iter().map(|x| x.1).min(), spans.iter().map(|x| x.2).max()) else {
         return;
     };
     if last - first <= TALK_SHARE_MIN_CALL_MS {
         return;
     }
     // Sums in u128: times come from the input, and absurd ones must not overflow.
-    let of = |r: Role| {
-        spans
-            .iter()
-            .filter(|x| x.0 == r)
-            .map(|x| u128::from(x.2 - x.1))
-            .sum::<u128>()
-    };
+    let of = |r: Role| spans.iter().filter(|x| x.0 == r).map(|x| u128::from(x.2 - x.1)).sum::<u128>();
     let (agent, customer) = (of(Role::Agent), of(Role::Customer));
     let total = agent + customer + of(Role::Other);
     if customer == 0 || total == 0 {
@@ -139,10 +122,7 @@ fn talk_time(w: &Window<'_>, out: &mut Analysis) {
     };
     let (fs, fe) = w.facts.get(i).map_or((0, 0), |f| f.first_sentence);
     let mut it = item(rule, w.call, i, fs, fe);
-    it.message = format!(
-        "{}: the agent spoke {pct}% of the talk time (over {TALK_SHARE_LIMIT_PCT}%)",
-        rule.summary
-    );
+    it.message = format!("{}: the agent spoke {pct}% of the talk time (over {TALK_SHARE_LIMIT_PCT}%)", rule.summary);
     out.findings.push(it);
 }
 
@@ -172,9 +152,7 @@ fn monologues(w: &Window<'_>, out: &mut Analysis) {
             continue;
         };
         run = match run {
-            Some((first, rs, re)) if s <= re.saturating_add(MONOLOGUE_MAX_PAUSE_MS) => {
-                Some((first, rs, re.max(e)))
-            }
+            Some((first, rs, re)) if s <= re.saturating_add(MONOLOGUE_MAX_PAUSE_MS) => Some((first, rs, re.max(e))),
             other => {
                 flush(other, out);
                 Some((i, s, e))
@@ -196,11 +174,7 @@ fn silences(w: &Window<'_>, out: &mut Analysis) {
             if s > until.saturating_add(SILENCE_MS) {
                 let (fs, fe) = w.facts.get(i).map_or((0, 0), |f| f.first_sentence);
                 let mut it = item(rule, w.call, i, fs, fe);
-                it.message = format!(
-                    "{}: {} of silence before this turn",
-                    rule.summary,
-                    secs(s - until)
-                );
+                it.message = format!("{}: {} of silence before this turn", rule.summary, secs(s - until));
                 out.findings.push(it);
             }
         }
@@ -226,11 +200,7 @@ mod tests {
                 t
             })
             .collect();
-        Call {
-            id: "t".into(),
-            turns,
-            ..Call::default()
-        }
+        Call { id: "t".into(), turns, ..Call::default() }
     }
 
     /// The timing findings: (code, turn, message).
@@ -251,30 +221,13 @@ mod tests {
     fn interruption_needs_real_overlap_and_real_words() {
         let talk = "I was trying to say my hours were cut";
         let over = "Right, but I need a payment today.";
-        let got = timing(&call(&[
-            (C, talk, Some((0, 6000))),
-            (A, over, Some((4000, 8000))),
-        ]));
-        assert_eq!(
-            got.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(),
-            vec![("CD103", 1)]
-        );
-        assert!(
-            got[0].2.ends_with("(2.0 s before the customer finished)"),
-            "{got:?}"
-        );
+        let got = timing(&call(&[(C, talk, Some((0, 6000))), (A, over, Some((4000, 8000)))]));
+        assert_eq!(got.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(), vec![("CD103", 1)]);
+        assert!(got[0].2.ends_with("(2.0 s before the customer finished)"), "{got:?}");
         // 200 ms of overlap is turn-taking, not interrupting.
-        assert!(timing(&call(&[
-            (C, talk, Some((0, 6000))),
-            (A, over, Some((5800, 8000)))
-        ]))
-        .is_empty());
+        assert!(timing(&call(&[(C, talk, Some((0, 6000))), (A, over, Some((5800, 8000)))])).is_empty());
         // A backchannel is listening.
-        assert!(timing(&call(&[
-            (C, talk, Some((0, 6000))),
-            (A, "Mm-hmm.", Some((3000, 3400)))
-        ]))
-        .is_empty());
+        assert!(timing(&call(&[(C, talk, Some((0, 6000))), (A, "Mm-hmm.", Some((3000, 3400)))])).is_empty());
         // No times, no timing findings.
         assert!(timing(&call(&[(C, talk, None), (A, over, None)])).is_empty());
     }
@@ -282,48 +235,24 @@ mod tests {
     #[test]
     fn talk_time_share_on_long_calls_only() {
         let share = |a1: (u64, u64), c: (u64, u64), a2: (u64, u64)| {
-            timing(&call(&[
-                (A, "Hello there.", Some(a1)),
-                (C, "Okay.", Some(c)),
-                (A, "So, the balance.", Some(a2)),
-            ]))
-            .into_iter()
-            .filter(|x| x.0 == "CD104")
-            .collect::<Vec<_>>()
+            timing(&call(&[(A, "Hello there.", Some(a1)), (C, "Okay.", Some(c)), (A, "So, the balance.", Some(a2))]))
+                .into_iter()
+                .filter(|x| x.0 == "CD104")
+                .collect::<Vec<_>>()
         };
         let got = share((0, 50_000), (50_000, 55_000), (55_000, 150_000));
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].1, 0);
-        assert!(
-            got[0]
-                .2
-                .ends_with("the agent spoke 96% of the talk time (over 80%)"),
-            "{got:?}"
-        );
-        assert!(
-            share((0, 50_000), (50_000, 55_000), (55_000, 100_000)).is_empty(),
-            "a 100 s call"
-        );
-        assert!(
-            share((0, 40_000), (40_000, 100_000), (100_000, 150_000)).is_empty(),
-            "60% agent"
-        );
+        assert!(got[0].2.ends_with("the agent spoke 96% of the talk time (over 80%)"), "{got:?}");
+        assert!(share((0, 50_000), (50_000, 55_000), (55_000, 100_000)).is_empty(), "a 100 s call");
+        assert!(share((0, 40_000), (40_000, 100_000), (100_000, 150_000)).is_empty(), "60% agent");
     }
 
     #[test]
     fn monologues_survive_backchannels_but_not_holds() {
-        let codes = |c: &Call| {
-            timing(c)
-                .into_iter()
-                .filter(|x| x.0 == "CD105")
-                .map(|x| x.1)
-                .collect::<Vec<_>>()
-        };
+        let codes = |c: &Call| timing(c).into_iter().filter(|x| x.0 == "CD105").map(|x| x.1).collect::<Vec<_>>();
         assert_eq!(
-            codes(&call(&[
-                (A, "Let me explain.", Some((0, 75_000))),
-                (C, "Okay.", Some((76_000, 77_000)))
-            ])),
+            codes(&call(&[(A, "Let me explain.", Some((0, 75_000))), (C, "Okay.", Some((76_000, 77_000)))])),
             vec![0]
         );
         assert!(codes(&call(&[(A, "Let me explain.", Some((0, 45_000)))])).is_empty());
@@ -333,46 +262,28 @@ mod tests {
             (A, "Then the fees.", Some((40_500, 80_000))),
         ]);
         assert_eq!(codes(&with_mm), vec![0]);
-        let with_hold = call(&[
-            (A, "Let me check.", Some((0, 40_000))),
-            (A, "Thanks for holding.", Some((50_000, 90_000))),
-        ]);
+        let with_hold =
+            call(&[(A, "Let me check.", Some((0, 40_000))), (A, "Thanks for holding.", Some((50_000, 90_000)))]);
         assert!(codes(&with_hold).is_empty(), "a 10 s hold ends the stretch");
         let with_question = call(&[
             (A, "Let me explain.", Some((0, 40_000))),
             (C, "What does that mean for me?", Some((40_000, 42_000))),
             (A, "It means this.", Some((42_000, 80_000))),
         ]);
-        assert!(
-            codes(&with_question).is_empty(),
-            "a real customer turn ends the stretch"
-        );
+        assert!(codes(&with_question).is_empty(), "a real customer turn ends the stretch");
     }
 
     #[test]
     fn silences_are_measured_from_the_latest_end() {
-        let codes = |c: &Call| {
-            timing(c)
-                .into_iter()
-                .filter(|x| x.0 == "CD106")
-                .map(|x| (x.1, x.2))
-                .collect::<Vec<_>>()
-        };
-        let got = codes(&call(&[
-            (A, "Let me check.", Some((0, 3000))),
-            (A, "Thanks for waiting.", Some((28_000, 30_000))),
-        ]));
+        let codes = |c: &Call| timing(c).into_iter().filter(|x| x.0 == "CD106").map(|x| (x.1, x.2)).collect::<Vec<_>>();
+        let got =
+            codes(&call(&[(A, "Let me check.", Some((0, 3000))), (A, "Thanks for waiting.", Some((28_000, 30_000)))]));
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].0, 1);
+        assert!(got[0].1.ends_with("25.0 s of silence before this turn"), "{got:?}");
         assert!(
-            got[0].1.ends_with("25.0 s of silence before this turn"),
-            "{got:?}"
+            codes(&call(&[(A, "Let me check.", Some((0, 3000))), (A, "Thanks.", Some((13_000, 15_000)))])).is_empty()
         );
-        assert!(codes(&call(&[
-            (A, "Let me check.", Some((0, 3000))),
-            (A, "Thanks.", Some((13_000, 15_000)))
-        ]))
-        .is_empty());
         // A long turn overlapping a short one: the gap counts from the later end.
         let overlapped = call(&[
             (C, "A long story.", Some((0, 30_000))),

@@ -14,13 +14,9 @@ pub const IDENTIFY_WITHIN: usize = 3;
 
 /// Emit disclosure and privacy findings.
 pub fn apply(w: &Window<'_>, out: &mut Analysis) {
-    let collection = w
-        .facts
-        .iter()
-        .any(|f| f.signal("collection-context").is_some() || f.signal("payment-ask").is_some());
-    let agent_turns: Vec<usize> = (0..w.call.turns.len())
-        .filter(|&i| w.call.turns[i].role == Role::Agent)
-        .collect();
+    let collection =
+        w.facts.iter().any(|f| f.signal("collection-context").is_some() || f.signal("payment-ask").is_some());
+    let agent_turns: Vec<usize> = (0..w.call.turns.len()).filter(|&i| w.call.turns[i].role == Role::Agent).collect();
     let Some(&first) = agent_turns.first() else {
         return;
     };
@@ -30,19 +26,13 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
     let (fs, fe) = w.facts[first].first_sentence;
     let early: Vec<usize> = agent_turns.iter().copied().take(IDENTIFY_WITHIN).collect();
     if let Some(rule) = w.rule("missing-identification") {
-        let identified = out
-            .credits
-            .iter()
-            .any(|c| c.category == Category::Identification && early.contains(&c.turn));
+        let identified = out.credits.iter().any(|c| c.category == Category::Identification && early.contains(&c.turn));
         if !identified {
             out.findings.push(item(rule, w.call, first, fs, fe));
         }
     }
     if let Some(rule) = w.rule("missing-mini-miranda") {
-        let given = out
-            .credits
-            .iter()
-            .any(|c| w.lex.rule(c.code).is_some_and(|r| r.name == "mini-miranda"));
+        let given = out.credits.iter().any(|c| w.lex.rule(c.code).is_some_and(|r| r.name == "mini-miranda"));
         if !given {
             out.findings.push(item(rule, w.call, first, fs, fe));
         }
@@ -66,10 +56,7 @@ fn verification_first(w: &Window<'_>, out: &mut Analysis, agent_turns: &[usize])
     };
     for &a in agent_turns {
         if let Some(s) = w.facts[a].signal("debt-detail") {
-            let already = out
-                .findings
-                .iter()
-                .any(|f| f.turn == a && f.category == Category::Privacy);
+            let already = out.findings.iter().any(|f| f.turn == a && f.category == Category::Privacy);
             if !verified_by(a) && !already {
                 out.findings.push(item(rule, w.call, a, s.start, s.end));
             }
@@ -86,11 +73,8 @@ fn third_party(w: &Window<'_>, out: &mut Analysis) {
     };
     let mut since: Option<usize> = None;
     for (t, turn) in w.call.turns.iter().enumerate() {
-        let third = turn.role == Role::Other
-            || out
-                .cues
-                .iter()
-                .any(|c| c.turn == t && c.category == Category::ThirdParty);
+        let third =
+            turn.role == Role::Other || out.cues.iter().any(|c| c.turn == t && c.category == Category::ThirdParty);
         if third {
             since = Some(t);
             continue;
@@ -99,9 +83,7 @@ fn third_party(w: &Window<'_>, out: &mut Analysis) {
             Role::Customer => {
                 // A customer turn that follows a verification question re-establishes the right party.
                 if since.is_some_and(|s| {
-                    out.credits
-                        .iter()
-                        .any(|c| c.category == Category::Verification && c.turn > s && c.turn < t)
+                    out.credits.iter().any(|c| c.category == Category::Verification && c.turn > s && c.turn < t)
                 }) {
                     since = None;
                 }

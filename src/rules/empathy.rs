@@ -37,10 +37,7 @@ fn acknowledges(cue: Category, credit: Category) -> bool {
         CeaseRequest | Attorney | Dispute | ValidationRequest => {
             matches!(credit, Rights | Reassurance | Empathy)
         }
-        Confusion => matches!(
-            credit,
-            Identification | Rights | Reassurance | Recap | Empathy
-        ),
+        Confusion => matches!(credit, Identification | Rights | Reassurance | Recap | Empathy),
         Allegation => matches!(credit, Empathy | Courtesy | Rights | Reassurance),
         ThirdParty => matches!(credit, Courtesy | Verification | Identification | Rights),
         _ => false,
@@ -54,18 +51,13 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         let (turn, category) = (out.cues[ci].turn, out.cues[ci].category);
         let resp = response_turns(w, turn);
         // Voided empathy credits are not in `out.credits`, so a formula run into a demand never acknowledges.
-        let ack = resp.iter().copied().find(|&a| {
-            out.credits
-                .iter()
-                .any(|c| c.turn == a && acknowledges(category, c.category))
-        });
+        let ack = resp
+            .iter()
+            .copied()
+            .find(|&a| out.credits.iter().any(|c| c.turn == a && acknowledges(category, c.category)));
         out.cues[ci].acknowledged = Some(ack.is_some());
         out.cues[ci].acknowledged_at = ack;
-        if ack.is_some()
-            || !category.wants_empathy()
-            || resp.is_empty()
-            || missed_turns.contains(&turn)
-        {
+        if ack.is_some() || !category.wants_empathy() || resp.is_empty() || missed_turns.contains(&turn) {
             continue;
         }
         if w.call.turns[turn].role != Role::Customer {
@@ -90,10 +82,7 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         let Some(rule) = w.rule(engine) else { continue };
         let cue = &out.cues[ci];
         let mut f = item(rule, w.call, turn, cue.start, cue.end);
-        f.note = Some(format!(
-            "{} cue; agent's response at turn {}",
-            category, resp[0]
-        ));
+        f.note = Some(format!("{} cue; agent's response at turn {}", category, resp[0]));
         out.findings.push(f);
         missed_turns.push(turn);
     }

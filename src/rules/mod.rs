@@ -17,7 +17,7 @@ use crate::context::judge;
 use crate::finding::{Category, Item, Kind, Severity};
 use crate::lexicon::{Lexicon, Negated, Rule, SIGNALS};
 use crate::matcher::{Hit, Scanner, Target};
-use crate::score::{score, Scorecard};
+use crate::score::{score_with, Scorecard, Weights};
 use crate::tokenize::{tokenize, TurnTokens};
 
 /// The profiles callcoach knows: `neutral` runs the rules both jurisdictions share.
@@ -71,12 +71,8 @@ impl TurnFacts {
         if self.words > 4 {
             return false;
         }
-        let covered: usize = self
-            .signals
-            .iter()
-            .filter(|s| s.signal as usize == i)
-            .map(|s| s.tok_end - s.tok_start)
-            .sum();
+        let covered: usize =
+            self.signals.iter().filter(|s| s.signal as usize == i).map(|s| s.tok_end - s.tok_start).sum();
         covered >= self.words
     }
 }
@@ -173,13 +169,23 @@ pub struct Decision {
     pub outcome: String,
 }
 
+/// A pass over a finished analysis, run after the rules and before scoring: the configuration's disabled rules
+/// and allow lists ([`crate::config::Policy`]) and accepted-findings baselines ([`crate::baseline::Baseline`]).
+/// Keeping them out of the rules means a rule never has to know whether its output will be shown.
+pub trait PostPass: std::fmt::Debug + Send + Sync {
+    /// Drop or accept items of `analysis`; the score is computed afterwards.
+    fn apply(&self, call: &Call, analysis: &mut Analysis);
+}
+
 /// The analyzer: a lexicon compiled for every profile. Build once; `analyze` is `&self` and thread-safe.
 #[derive(Clone, Debug)]
 pub struct Analyzer {
     lex: Arc<Lexicon>,
-    scanners: Vec<(&'static str, Scanner)>,
+    scanner: Scanner,
     engines: HashMap<String, usize>,
     profile: Option<String>,
+    weights: Weights,
+    post: Vec<Arc<dyn PostPass>>,
 }
 
 impl Analyzer {
@@ -194,22 +200,28 @@ impl Analyzer {
                 return Err(format!("unknown profile {p:?}; expected us, uk or neutral"));
             }
         }
-        let scanners = PROFILES
-            .iter()
-            .map(|p| Scanner::new(&lex, p).map(|s| (*p, s)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let engines = lex
-            .rules
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.engine.clone().map(|e| (e, i)))
-            .collect();
+        let scanner = Scanner::new(&lex)?;
+        let engines = lex.rules.iter().enumerate().filter_map(|(i, r)| r.engine.clone().map(|e| (e, i))).collect();
         Ok(Analyzer {
             lex: Arc::new(lex),
-            scanners,
+            scanner,
             engines,
             profile: profile.map(str::to_owned),
+            weights: Weights::default(),
+            post: Vec::new(),
         })
+    }
+
+    /// Score with these subscore weights instead of the rubric's defaults.
+    pub fn with_weights(mut self, weights: Weights) -> Analyzer {
+        self.weights = weights;
+        self
+    }
+
+    /// Run `pass` on every analysis, after the passes added before it and before scoring.
+    pub fn with_post_pass(mut self, pass: Arc<dyn PostPass>) -> Analyzer {
+        self.post.push(pass);
+        self
     }
 
     /// The built-in lexicons, compiled.
@@ -217,12 +229,8 @@ impl Analyzer {
     /// # Errors
     /// As [`Analyzer::new`], or the built-in lexicons failing to load (prevented by the test suite).
     pub fn builtin(profile: Option<&str>) -> Result<Analyzer, String> {
-        let lex = crate::lexicon::load_builtin().map_err(|es| {
-            es.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })?;
+        let lex = crate::lexicon::load_builtin()
+            .map_err(|es| es.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
         Analyzer::new(lex, profile)
     }
 
@@ -233,24 +241,8 @@ impl Analyzer {
 
     /// The profile a call is analysed under.
     pub fn profile_for<'a>(&'a self, call: &'a Call) -> &'a str {
-        let p = self
-            .profile
-            .as_deref()
-            .or(call.profile.as_deref())
-            .unwrap_or("neutral");
-        PROFILES
-            .iter()
-            .find(|x| x.eq_ignore_ascii_case(p))
-            .copied()
-            .unwrap_or("neutral")
-    }
-
-    fn scanner(&self, profile: &str) -> &Scanner {
-        self.scanners
-            .iter()
-            .find(|(p, _)| *p == profile)
-            .map(|(_, s)| s)
-            .unwrap_or(&self.scanners[0].1)
+        let p = self.profile.as_deref().or(call.profile.as_deref()).unwrap_or("neutral");
+        PROFILES.iter().find(|x| x.eq_ignore_ascii_case(p)).copied().unwrap_or("neutral")
     }
 
     fn engine(&self, name: &str, profile: &str) -> Option<&Rule> {
@@ -261,24 +253,15 @@ impl Analyzer {
     /// Analyse one call.
     pub fn analyze(&self, call: &Call) -> Analysis {
         let profile = self.profile_for(call);
-        let scanner = self.scanner(profile);
-        let mut out = Analysis {
-            profile: profile.to_owned(),
-            ..Analysis::default()
-        };
+        let scanner = &self.scanner;
+        let mut out = Analysis { profile: profile.to_owned(), ..Analysis::default() };
         let mut facts = Vec::with_capacity(call.turns.len());
         for (ti, turn) in call.turns.iter().enumerate() {
             let tt = tokenize(&turn.text);
             let hits = scanner.scan(&tt);
             facts.push(self.lexical(call, ti, &tt, &hits, scanner, profile, &mut out));
         }
-        let w = Window {
-            call,
-            lex: &self.lex,
-            profile,
-            facts: &facts,
-            engines: &self.engines,
-        };
+        let w = Window { call, lex: &self.lex, profile, facts: &facts, engines: &self.engines };
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
         disclosure::apply(&w, &mut out);
@@ -292,7 +275,10 @@ impl Analyzer {
                 }
             }
         }
-        out.score = score(&out, &self.lex);
+        for pass in &self.post {
+            pass.apply(call, &mut out);
+        }
+        out.score = score_with(&out, &self.lex, &self.weights);
         out
     }
 
@@ -309,18 +295,9 @@ impl Analyzer {
         out: &mut Analysis,
     ) -> TurnFacts {
         let turn = &call.turns[ti];
-        let mut facts = TurnFacts {
-            role: Some(turn.role),
-            words: tt.tokens.len(),
-            ..TurnFacts::default()
-        };
+        let mut facts = TurnFacts { role: Some(turn.role), words: tt.tokens.len(), ..TurnFacts::default() };
         if let Some(first) = tt.tokens.first() {
-            let last = tt
-                .tokens
-                .iter()
-                .take_while(|t| t.sentence == first.sentence)
-                .last()
-                .unwrap_or(first);
+            let last = tt.tokens.iter().take_while(|t| t.sentence == first.sentence).last().unwrap_or(first);
             facts.first_sentence = (first.start, last.end);
         }
         for h in hits {
@@ -340,6 +317,9 @@ impl Analyzer {
         for h in rule_hits {
             let Target::Rule(ri) = h.target else { continue };
             let rule = &self.lex.rules[ri as usize];
+            if !rule.in_profile(profile) {
+                continue;
+            }
             let ctx = judge(scanner, tt, hits, &h);
             let decide = |outcome: &str, out: &mut Analysis| {
                 out.decisions.push(Decision {
@@ -353,10 +333,7 @@ impl Analyzer {
             match rule.kind() {
                 Kind::Finding if turn.role == rule.speaker => {
                     if ctx.echoed || ctx.quoted {
-                        decide(
-                            "dropped: the agent is repeating or quoting, not saying it",
-                            out,
-                        );
+                        decide("dropped: the agent is repeating or quoting, not saying it", out);
                         continue;
                     }
                     if ctx.negated {
@@ -385,13 +362,8 @@ impl Analyzer {
                         }
                     }
                     if ctx.hedged {
-                        if no_decision
-                            && matches!(rule.category, Category::Pressure | Category::Misleading)
-                        {
-                            decide(
-                                "dropped: hedged, and the agent said nothing has been decided",
-                                out,
-                            );
+                        if no_decision && matches!(rule.category, Category::Pressure | Category::Misleading) {
+                            decide("dropped: hedged, and the agent said nothing has been decided", out);
                             continue;
                         }
                         it.severity = it.severity.map(Severity::lower);
@@ -430,33 +402,30 @@ impl Analyzer {
             }
         }
         // Formulaic empathy immediately followed by pressure earns no credit: the words were a run-up to a demand.
-        let has_options = turn_items.iter().any(|i| {
-            matches!(
-                i.category,
-                Category::Options | Category::Affordability | Category::Signposting
-            )
-        });
+        let has_options = turn_items
+            .iter()
+            .any(|i| matches!(i.category, Category::Options | Category::Affordability | Category::Signposting));
         let pressure_after = |pos: usize| {
             turn_items.iter().any(|i| {
                 i.start >= pos
                     && matches!(i.category, Category::Pressure | Category::Abuse)
                     && i.severity > Some(Severity::Info)
             }) || (!has_options
-                && facts
-                    .signals
-                    .iter()
-                    .any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
+                && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
         };
         let void: Vec<bool> = turn_items
             .iter()
-            .map(|i| {
-                i.category == Category::Empathy && turn.role == Role::Agent && pressure_after(i.end)
-            })
+            .map(|i| i.category == Category::Empathy && turn.role == Role::Agent && pressure_after(i.end))
             .collect();
-        let (voided, kept): (Vec<(Item, bool)>, Vec<(Item, bool)>) =
-            turn_items.into_iter().zip(void).partition(|(_, v)| *v);
-        let voided: Vec<Item> = voided.into_iter().map(|(i, _)| i).collect();
-        let kept = kept.into_iter().map(|(i, _)| i);
+        let mut voided = Vec::new();
+        let mut kept = Vec::new();
+        for (it, v) in turn_items.into_iter().zip(void) {
+            if v {
+                voided.push(it);
+            } else {
+                kept.push(it);
+            }
+        }
         for v in &voided {
             out.decisions.push(Decision {
                 code: v.code,
@@ -486,10 +455,7 @@ impl Analyzer {
         }
         if call.account.time_barred == Some(true) && rule.name == "lawsuit-threat" {
             it.severity = Some(Severity::Critical);
-            it.message = format!(
-                "{} (the debt is time-barred: no suit may be threatened)",
-                rule.summary
-            );
+            it.message = format!("{} (the debt is time-barred: no suit may be threatened)", rule.summary);
             return Some("time-barred account: severity critical".into());
         }
         if call.account.suit_filed == Some(true) {
@@ -519,9 +485,8 @@ fn longest_per_kind(lex: &Lexicon, hits: &[Hit]) -> Vec<Hit> {
                 && (o.tok_end - o.tok_start > h.tok_end - h.tok_start
                     || (o.tok_start, o.tok_end) == (h.tok_start, h.tok_end) && j < i)
         });
-        let overlaps_same_rule = kept
-            .iter()
-            .any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
+        let overlaps_same_rule =
+            kept.iter().any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
         if !inside && !overlaps_same_rule {
             kept.push(*h);
         }
