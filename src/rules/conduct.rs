@@ -205,8 +205,10 @@ mod tests {
 
     /// The timing findings: (code, turn, message).
     fn timing(c: &Call) -> Vec<(&'static str, usize, String)> {
-        let analyzer = Analyzer::builtin(None).unwrap_or_else(|e| panic!("{e}"));
-        let a = analyzer.analyze(c);
+        // Built once: compiling the built-in lexicons is the slow part of a debug test run.
+        static ANALYZER: std::sync::LazyLock<Analyzer> =
+            std::sync::LazyLock::new(|| Analyzer::builtin(None).unwrap_or_else(|e| panic!("{e}")));
+        let a = ANALYZER.analyze(c);
         a.findings
             .into_iter()
             .filter(|f| matches!(f.code, "CD103" | "CD104" | "CD105" | "CD106"))
