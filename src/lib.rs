@@ -8,6 +8,8 @@
 //! ```
 //!
 //! - [`input`] reads native JSON, JSONL and other transcript formats into [`call::Call`]s.
+//! - [`redact`] replaces personal data in turn texts with placeholders right after reading (on by default), so
+//!   every later offset points into the redacted text.
 //! - [`tokenize`] splits each turn into normalised words with byte offsets.
 //! - [`matcher`] finds every lexicon phrase on word boundaries with one Aho-Corasick automaton per profile.
 //! - [`context`] decides whether a hit is negated, reported, a question, quoted or hedged.
@@ -16,6 +18,7 @@
 //! - [`report`] renders the result; [`batch`] runs many calls in parallel in input order.
 //! - [`config`] reads `callcoach.toml` (rules off, severities, allow lists, weights) and [`baseline`] marks
 //!   findings already reviewed as accepted.
+//! - [`live`] coaches a call while it happens, one turn at a time.
 //!
 //! ```
 //! use callcoach::call::{Call, Role, Turn};
@@ -40,7 +43,9 @@ pub mod expect;
 pub mod finding;
 pub mod input;
 pub mod lexicon;
+pub mod live;
 pub mod matcher;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod score;

@@ -96,8 +96,10 @@ fn output_keeps_the_contract() {
         let s = v["score"][k].as_i64().unwrap_or(-1);
         assert!((0..=100).contains(&s), "score.{k} = {s}");
     }
-    let f = &v["findings"][0];
-    assert_eq!(f["category"], "misleading");
+    let f = v["findings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["category"] == "misleading"))
+        .expect("a misleading finding");
     assert_eq!(f["turn"], 0);
     assert_eq!(f["speaker"], "agent");
     let text = "Pay today or you will be arrested.";

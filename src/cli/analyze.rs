@@ -4,8 +4,10 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 
 use callcoach::batch::{analyze_all, collect_inputs, read_calls};
 use callcoach::input::ReadOptions;
+use callcoach::redact::redact_calls;
 use callcoach::report::{self, Format, Report};
 
+use super::pages::Pages;
 use super::{broken_pipe_ok, AnalyzeArgs};
 
 /// Run the analysis; returns the exit status (0 ok, 1 under --fail-under, 2 an input failed).
@@ -21,15 +23,16 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
     let stdout = io::stdout();
     let color = args.out.is_none() && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut sink: Box<dyn Write> = match &args.out {
-        Some(p) => match std::fs::File::create(p) {
+        Some(p) if !Pages::handles(args.format) => match std::fs::File::create(p) {
             Ok(f) => Box::new(BufWriter::new(f)),
             Err(e) => {
                 eprintln!("callcoach: cannot create {}: {e}", p.display());
                 return 2;
             }
         },
-        None => Box::new(BufWriter::new(stdout.lock())),
+        _ => Box::new(BufWriter::new(stdout.lock())),
     };
+    let mut pages = Pages::new(args.format, args.out.as_deref());
     let mut errors = 0usize;
     let mut under = 0usize;
     let mut json_buffer = Vec::new();
@@ -51,7 +54,12 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
                 continue;
             }
         };
-        let results = analyze_all(analyzer, read_calls(&input, &opts));
+        let mut calls = read_calls(&input, &opts);
+        // Before analysis, so every offset in every report points into the redacted text.
+        if !args.no_redact {
+            redact_calls(&mut calls);
+        }
+        let results = analyze_all(analyzer, calls);
         for r in results {
             let (call, analysis) = match r {
                 Ok(x) => x,
@@ -88,6 +96,10 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
                     json_buffer.push((call, analysis));
                     Ok(())
                 }
+                Format::Html | Format::Md => match pages.write(&rep, &mut sink) {
+                    Ok(()) => Ok(()),
+                    Err(code) => return code,
+                },
             };
             if let Err(code) = broken_pipe_ok(res) {
                 return code;
@@ -105,6 +117,9 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
         if let Err(code) = broken_pipe_ok(s.end(&mut sink)) {
             return code;
         }
+    }
+    if let Err(code) = pages.finish() {
+        return code;
     }
     if let Err(code) = broken_pipe_ok(sink.flush()) {
         return code;

@@ -3,9 +3,12 @@
 
 mod analyze;
 mod catalog;
-mod verify;
+mod check;
 mod config;
 mod lint;
+mod live;
+mod pages;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +60,10 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         lexicons: Option<PathBuf>,
     },
+    /// One call from the agent's side, on one screen: the score, what went well, what to work on.
+    Check(check::CheckArgs),
+    /// Coach a call as it happens: read turns from standard input, print an alert the moment one is due.
+    Live(live::LiveArgs),
     /// Work with lexicon files.
     Lexicons {
         #[command(subcommand)]
@@ -109,8 +116,9 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write the report to this file instead of standard output. With `--format html`, a folder (an existing one,
+    /// a path ending in `/`, or any path when there are several calls) gets one page per call and an index.html.
+    #[arg(long, value_name = "FILE_OR_DIR")]
     pub out: Option<PathBuf>,
     /// Compliance profile for every call: `us` (FDCPA, Regulation F), `uk` (FCA CONC 7) or `neutral` (the rules
     /// both share). Without it, a call's own "profile" field decides, and neutral applies when it has none.
@@ -131,7 +139,9 @@ pub struct AnalyzeArgs {
     /// Exit with status 1 when any call scores under SCORE.
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<i32>,
-    /// Show personal data (card numbers, phone numbers, emails) instead of redacting it.
+    /// Show personal data instead of redacting it. By default card numbers, SSNs, National Insurance numbers,
+    /// sort codes with account numbers, emails and phone numbers are replaced by placeholders such as `[card]`
+    /// before analysis, in every output format.
     #[arg(long)]
     pub no_redact: bool,
     /// Print nothing on standard error but errors.
@@ -168,6 +178,8 @@ pub fn main() -> ExitCode {
             config::check(config.as_deref(), profile.as_deref(), lexicons.as_deref(), baseline.as_deref())
         }
         Cmd::Lint(a) => lint::run(&a),
+        Cmd::Check(a) => check::run(&a),
+        Cmd::Live(a) => live::run(&a),
     };
     ExitCode::from(code)
 }

@@ -1,7 +1,9 @@
 //! report: render an analysed call. Wire types of the contract live in [`schema`]; each output format is one
 //! module with one function. Reporters never decide anything: they print what the rules produced.
 
+pub mod html;
 pub mod lines;
+pub mod md;
 pub mod sarif;
 pub mod schema;
 pub mod text;
@@ -26,6 +28,10 @@ pub enum Format {
     Sarif,
     /// One line per finding, `file:turn:col: CODE message`, for editors and grep.
     Lines,
+    /// A self-contained HTML page per call (with `--out DIR`, one file per call and an `index.html`).
+    Html,
+    /// The report as Markdown, for tickets and chats.
+    Md,
 }
 
 /// Everything a reporter needs about one call.
