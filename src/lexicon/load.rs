@@ -86,6 +86,8 @@ struct RawExample {
     profile: Option<String>,
     #[serde(default)]
     account: Account,
+    #[serde(default)]
+    times: Vec<[u64; 2]>,
 }
 
 #[derive(Deserialize)]
@@ -238,7 +240,14 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
         let examples = raw
             .example
             .into_iter()
-            .map(|e| Example { turns: e.turns, expect: e.expect, note: e.note, profile: e.profile, account: e.account })
+            .map(|e| Example {
+                turns: e.turns,
+                expect: e.expect,
+                note: e.note,
+                profile: e.profile,
+                account: e.account,
+                times: e.times,
+            })
             .collect();
         rules.push(Rule {
             // Codes live as long as the process: lexicons are loaded once, and items borrow the code cheaply.
@@ -449,6 +458,13 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
                 if parse_example_turn(t).is_none() {
                     errors.push(e(format!("example turn {t:?} must start with 'agent:', 'customer:' or 'other:'")));
                 }
+            }
+            if !x.times.is_empty() && x.times.len() != x.turns.len() {
+                errors.push(e(format!(
+                    "times has {} entries for {} turns: give [start_ms, end_ms] per turn",
+                    x.times.len(),
+                    x.turns.len()
+                )));
             }
             let mut own = false;
             for item in &x.expect {

@@ -46,6 +46,8 @@ pub struct Example {
     pub profile: Option<String>,
     /// Account facts for the example call.
     pub account: Account,
+    /// Per turn `[start_ms, end_ms]`, for the timing rules; empty when the example has no timings.
+    pub times: Vec<[u64; 2]>,
 }
 
 /// One rule of the catalog, with its card and its matching data.

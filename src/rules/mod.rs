@@ -4,6 +4,7 @@
 //! window rules (declared in `lexicons/window.toml` with `engine = "..."`, their logic in the modules below:
 //! [`empathy`], [`requests`], [`disclosure`]). Both produce [`Item`]s with a code from the catalog.
 
+pub mod conduct;
 pub mod disclosure;
 pub mod empathy;
 pub mod requests;
@@ -292,6 +293,7 @@ impl Analyzer {
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
         disclosure::apply(&w, &mut out);
+        conduct::apply(&w, &mut out);
         for list in [&mut out.findings, &mut out.cues, &mut out.credits] {
             list.sort_by_key(|i| (i.turn, i.start, i.end, i.code));
             for i in list.iter_mut() {
