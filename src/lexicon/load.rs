@@ -73,6 +73,8 @@ struct RawRule {
     engine: Option<String>,
     points: Option<i32>,
     #[serde(default)]
+    weak: bool,
+    #[serde(default)]
     example: Vec<RawExample>,
 }
 
@@ -268,6 +270,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             allege,
             engine: raw.engine,
             points: raw.points,
+            weak: raw.weak,
             examples,
             origin: format!("{file}:{line}"),
         });

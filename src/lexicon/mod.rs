@@ -88,6 +88,8 @@ pub struct Rule {
     /// Points an item of this rule adds to (credits) or takes from (findings) its subscore, when the card sets
     /// them; otherwise the rubric's default for the category or severity (`docs/SCORING.md`).
     pub points: Option<i32>,
+    /// A framing rule (an ultimatum): its finding is dropped when a stronger finding stands in the same sentence.
+    pub weak: bool,
     /// Tested examples.
     pub examples: Vec<Example>,
     /// Where the rule was declared (`pressure.toml:12`).

@@ -50,7 +50,7 @@ pub fn sympathy(w: &Window<'_>, out: &mut Analysis) {
     let Some(rule) = w.rule("sympathy") else { return };
     let mut add = Vec::new();
     for c in out.credits.iter().filter(|c| c.category == Category::Courtesy) {
-        if !w.lex.rule(c.code).is_some_and(|r| r.name == "apology") {
+        if w.lex.rule(c.code).is_none_or(|r| r.name != "apology") {
             continue;
         }
         let Some(prev) = (0..c.turn).rev().find(|&t| w.call.turns[t].role != Role::Agent) else { continue };
@@ -96,7 +96,19 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         if w.call.turns[turn].role != Role::Customer {
             continue;
         }
-        let voided = resp.iter().any(|&a| !w.facts[a].voided_empathy.is_empty());
+        // A formula run into a demand: voided empathy, or "I'm sorry about that, but I need a payment".
+        let voided = resp.iter().any(|&a| {
+            !w.facts[a].voided_empathy.is_empty()
+                || out.credits.iter().any(|c| {
+                    c.turn == a
+                        && w.lex.rule(c.code).is_some_and(|r| r.name == "apology")
+                        && (w.facts[a].signal("payment-ask").is_some_and(|s| s.start >= c.end)
+                            || out
+                                .findings
+                                .iter()
+                                .any(|f| f.turn == a && f.start >= c.end && f.category == Category::Pressure))
+                })
+        });
         let demand = resp.iter().any(|&a| {
             w.facts[a].signal("payment-ask").is_some()
                 || out.findings.iter().any(|f| {

@@ -406,7 +406,8 @@ impl Analyzer {
                         "allegation"
                     } else if ctx.question && rule.category != Category::Abuse {
                         "consequence-question"
-                    } else if rule.category == Category::Abuse && !ctx.question {
+                    } else if rule.category == Category::Abuse && (!ctx.question || rule.negated == Negated::Keep) {
+                        // Swearing (rules whose negation keeps them) is anger even inside a question.
                         "customer-anger"
                     } else {
                         decide("not an agent turn: ignored", out);
@@ -447,7 +448,12 @@ impl Analyzer {
         };
         let void: Vec<bool> = turn_items
             .iter()
-            .map(|i| i.category == Category::Empathy && turn.role == Role::Agent && pressure_after(i.end))
+            .map(|i| {
+                // Soft words run into a demand: empathy, reassurance and an impact question are all hollow then.
+                let soft = matches!(i.category, Category::Empathy | Category::Reassurance)
+                    || self.lex.rule(i.code).is_some_and(|r| r.name == "impact-question");
+                soft && turn.role == Role::Agent && pressure_after(i.end)
+            })
             .collect();
         let mut voided = Vec::new();
         let mut kept = Vec::new();
@@ -468,6 +474,7 @@ impl Analyzer {
             });
         }
         facts.voided_empathy = voided;
+        let kept = self.settle_overlaps(tt, kept);
         for it in kept {
             match it.kind() {
                 Kind::Finding => out.findings.push(it),
@@ -476,6 +483,43 @@ impl Analyzer {
             }
         }
         facts
+    }
+
+    /// Two cleanups within one turn: overlapping cues of one category are one cue (an allegation found both by
+    /// its own phrase and by the threat it reports is kept once, as the reported threat, which names what was
+    /// alleged); and a `weak` rule's finding (framing such as an ultimatum) is dropped when a stronger finding
+    /// stands in the same sentence, so one threat is not counted twice.
+    fn settle_overlaps(&self, tt: &TurnTokens, items: Vec<Item>) -> Vec<Item> {
+        let sentence_of = |byte: usize| {
+            tt.tokens.iter().find(|t| t.start <= byte && byte < t.end.max(t.start + 1)).map(|t| t.sentence)
+        };
+        let engine = |i: &Item| self.lex.rule(i.code).is_some_and(|r| r.engine.is_some());
+        let weak = |i: &Item| self.lex.rule(i.code).is_some_and(|r| r.weak);
+        let mut keep = vec![true; items.len()];
+        for (a, x) in items.iter().enumerate() {
+            for (b, y) in items.iter().enumerate() {
+                if a == b || !keep[b] || !keep[a] {
+                    continue;
+                }
+                let overlap = x.start < y.end && y.start < x.end;
+                if x.kind() == Kind::Cue && x.category == y.category && overlap {
+                    // Drop x in favour of y when y is engine-made and x is not, or neither is and y came first.
+                    if (engine(y) && !engine(x)) || (engine(y) == engine(x) && b < a) {
+                        keep[a] = false;
+                    }
+                }
+                if x.kind() == Kind::Finding
+                    && weak(x)
+                    && y.kind() == Kind::Finding
+                    && !weak(y)
+                    && matches!(y.category, Category::Pressure | Category::Misleading | Category::Abuse)
+                    && sentence_of(x.start) == sentence_of(y.start)
+                {
+                    keep[a] = false;
+                }
+            }
+        }
+        items.into_iter().zip(keep).filter_map(|(i, k)| k.then_some(i)).collect()
     }
 
     /// Account facts change what talk of legal action means. Returns a note when they did; sets severity to
