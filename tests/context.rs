@@ -75,3 +75,20 @@ fn hedged_threat_is_one_step_less_severe() {
     assert_eq!(a.findings.len(), 1);
     assert_eq!(a.findings[0].severity.map(|s| s.as_str()), Some("high"));
 }
+
+#[test]
+fn pressure_after_a_vulnerability_disclosure_is_high_severity() {
+    let analyzer = Analyzer::builtin(None).expect("lexicons");
+    let call = |turns: Vec<Turn>| Call { id: "v".into(), turns, ..Call::default() };
+    let offer = "This offer is only good while we're on the phone.";
+    let before = analyzer.analyze(&call(vec![Turn::new("agent", A, offer)]));
+    let after = analyzer.analyze(&call(vec![
+        Turn::new("customer", C, "My husband died last month and I can't cope."),
+        Turn::new("agent", A, offer),
+    ]));
+    let sev = |a: &callcoach::rules::Analysis| {
+        a.findings.iter().find(|f| f.category.as_str() == "pressure").and_then(|f| f.severity).map(|s| s.as_str())
+    };
+    assert_eq!(sev(&before), Some("medium"), "{:?}", before.findings);
+    assert_eq!(sev(&after), Some("high"), "{:?}", after.findings);
+}

@@ -142,7 +142,6 @@ pub const ENGINES: &[&str] = &[
     "missing-collector-disclosure",
     "verification-first",
     "third-party-disclosure",
-    "vulnerability-pressure",
     "risk-to-life",
     "signposting-missing",
     "affordability-before-plan",

@@ -8,6 +8,7 @@ pub mod conduct;
 pub mod disclosure;
 pub mod empathy;
 pub mod requests;
+pub mod vulnerability;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -292,6 +293,7 @@ impl Analyzer {
         empathy::sympathy(&w, &mut out);
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
+        vulnerability::apply(&w, &mut out);
         disclosure::apply(&w, &mut out);
         conduct::apply(&w, &mut out);
         for list in [&mut out.findings, &mut out.cues, &mut out.credits] {
