@@ -1,105 +1,165 @@
-//! `callcoach analyze`.
+//! `callcoach analyze`: stream the inputs through the batch pipeline and write each call as it comes, in order.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
-use callcoach::batch::{analyze_all, collect_inputs, read_calls};
-use callcoach::input::ReadOptions;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use callcoach::batch::{self, collect_inputs_with, BatchConfig, Flow, Input, Outcome, Progress};
+use callcoach::input::{InputError, ReadOptions};
 use callcoach::lexicon::load_with;
-use callcoach::report::{self, Format, Report};
+use callcoach::report::{self, Format, Framing, RenderOptions, Report};
 use callcoach::rules::Analyzer;
 
 use super::{broken_pipe_ok, AnalyzeArgs};
 
-/// Run the analysis; returns the exit status (0 ok, 1 under --fail-under, 2 an input failed).
-pub fn run(args: &AnalyzeArgs) -> u8 {
-    let lex = match load_with(args.lexicons.as_deref()) {
+/// Load the lexicons and compile the analyzer, printing what is wrong; `Err` is the exit status.
+pub(crate) fn build_analyzer(lexicons: Option<&Path>, profile: Option<&str>) -> Result<Analyzer, u8> {
+    let lex = match load_with(lexicons) {
         Ok(l) => l,
         Err(es) => {
             for e in es {
                 eprintln!("callcoach: {e}");
             }
             eprintln!("callcoach: fix the lexicon files above (`callcoach lexicons check DIR` lists them all)");
-            return 2;
+            return Err(2);
         }
     };
-    let analyzer = match Analyzer::new(lex, args.profile.as_deref()) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("callcoach: {e}");
-            return 2;
-        }
-    };
-    if let Some(n) = args.threads {
-        // Only fails when a global pool exists already, which cannot happen this early in a run.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
-    }
-    let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
-    let stdout = io::stdout();
-    let color = args.out.is_none() && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut sink: Box<dyn Write> = match &args.out {
+    Analyzer::new(lex, profile).map_err(|e| {
+        eprintln!("callcoach: {e}");
+        2
+    })
+}
+
+/// Open the output: a file, or standard output; both buffered.
+pub(crate) fn open_out(out: Option<&Path>) -> Result<Box<dyn Write>, u8> {
+    match out {
         Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(BufWriter::new(f)),
+            Ok(f) => Ok(Box::new(BufWriter::with_capacity(256 * 1024, f))),
             Err(e) => {
                 eprintln!("callcoach: cannot create {}: {e}", p.display());
-                return 2;
+                Err(2)
             }
         },
-        None => Box::new(BufWriter::new(stdout.lock())),
-    };
-    let mut errors = 0usize;
-    let mut under = 0usize;
-    let mut json_buffer = Vec::new();
-    for input in collect_inputs(&args.paths) {
-        let input = match input {
-            Ok(i) => i,
-            Err(e) => {
-                eprintln!("callcoach: {e}");
-                errors += 1;
-                continue;
-            }
-        };
-        let results = analyze_all(&analyzer, read_calls(&input, &opts));
-        for r in results {
-            let (call, analysis) = match r {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("callcoach: {e}");
-                    errors += 1;
-                    continue;
-                }
+        None => Ok(Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock()))),
+    }
+}
+
+/// A progress bar on standard error (calls per second and time left), drawn only when standard error is a
+/// terminal and not `--quiet`; otherwise hidden, and every call on it costs nothing.
+pub(crate) struct Bar {
+    bar: ProgressBar,
+    started: Instant,
+    calls: u64,
+}
+
+impl Bar {
+    pub(crate) fn new(inputs: &[Result<Input, InputError>], quiet: bool) -> Bar {
+        let bar = if quiet || !io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            // With only files, their total size gives a real bar and a time left; standard input has no size.
+            let sizes: Option<u64> = inputs.iter().map(|i| i.as_ref().ok().and_then(Input::size)).sum();
+            let (bar, template) = match sizes {
+                Some(total) => (ProgressBar::new(total), "{bar:30.cyan/blue} {bytes}/{total_bytes}  {msg}  {eta} left"),
+                None => (ProgressBar::new_spinner(), "{spinner} {bytes} read  {msg}"),
             };
-            if args.fail_under.is_some_and(|s| analysis.score.overall < s) {
+            bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+            bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+            bar.enable_steady_tick(Duration::from_millis(250));
+            bar
+        };
+        Bar { bar, started: Instant::now(), calls: 0 }
+    }
+
+    /// One more call done; the display is refreshed every 64 calls.
+    pub(crate) fn tick(&mut self, progress: &Progress) {
+        self.calls += 1;
+        if self.calls.is_multiple_of(64) && !self.bar.is_hidden() {
+            self.bar.set_position(progress.bytes.load(Ordering::Relaxed));
+            let rate = self.calls as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+            self.bar.set_message(format!("{} calls, {rate:.0} calls/s", self.calls));
+        }
+    }
+
+    /// Print a line on standard error without tearing the bar.
+    pub(crate) fn eprintln(&self, msg: &str) {
+        self.bar.suspend(|| eprintln!("callcoach: {msg}"));
+    }
+
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Run the analysis; returns the exit status (0 ok, 1 under --fail-under, 2 an input failed).
+pub fn run(args: &AnalyzeArgs) -> u8 {
+    let analyzer = match build_analyzer(args.lexicons.as_deref(), args.profile.as_deref()) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
+    let color = args.out.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut sink = match open_out(args.out.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let inputs = collect_inputs_with(&args.paths, &args.ext);
+    let mut bar = Bar::new(&inputs, args.quiet);
+    let progress = Progress::default();
+    let render_opts = RenderOptions { color, explain_matches: args.explain_matches };
+    let format: Format = args.format;
+    let mut framing = Framing::new(format);
+    if let Err(code) = broken_pipe_ok(framing.begin(&mut sink)) {
+        return code;
+    }
+    let (mut errors, mut under) = (0usize, 0usize);
+    let mut exit: Option<u8> = None;
+    let render = |call: &callcoach::call::Call, a: &callcoach::rules::Analysis| {
+        let mut buf = Vec::with_capacity(4096);
+        let rep = Report { call, analysis: a, lex: analyzer.lexicon() };
+        let rendered = report::render(format, &rep, &render_opts, &mut buf).map(|()| buf);
+        (rendered.map_err(|e| format!("{}: cannot render: {e}", rep.call.id)), a.score.overall)
+    };
+    let res = batch::run(inputs, &analyzer, &opts, &BatchConfig::new(args.threads), &progress, render, |o| match o {
+        Outcome::Error(e) => {
+            bar.eprintln(&e.to_string());
+            errors += 1;
+            Flow::Continue
+        }
+        Outcome::Call((rendered, overall)) => {
+            bar.tick(&progress);
+            if args.fail_under.is_some_and(|s| overall < s) {
                 under += 1;
             }
-            let rep = Report { call: &call, analysis: &analysis, lex: analyzer.lexicon() };
-            let res = match args.format {
-                Format::Text => report::text::write(&mut sink, &rep, color).and_then(|()| {
-                    if args.explain_matches {
-                        for d in &analysis.decisions {
-                            writeln!(sink, "    ~ {} turn {} \"{}\" [{}]: {}", d.code, d.turn, d.text, d.context, d.outcome)?;
-                        }
-                    }
-                    Ok(())
-                }),
-                Format::Jsonl => report::write_jsonl(&mut sink, &rep),
-                Format::Json => {
-                    json_buffer.push((call, analysis));
-                    Ok(())
+            let bytes = match rendered {
+                Ok(b) => b,
+                Err(e) => {
+                    bar.eprintln(&e);
+                    errors += 1;
+                    return Flow::Continue;
                 }
             };
-            if let Err(code) = broken_pipe_ok(res) {
-                return code;
+            match broken_pipe_ok(framing.call(&mut sink, &bytes)) {
+                Ok(()) => Flow::Continue,
+                Err(code) => {
+                    exit = Some(code);
+                    Flow::Stop
+                }
             }
         }
+    });
+    bar.finish();
+    if let Err(e) = res {
+        eprintln!("callcoach: {e}");
+        return 2;
     }
-    if args.format == Format::Json {
-        let reps: Vec<Report<'_>> =
-            json_buffer.iter().map(|(c, a)| Report { call: c, analysis: a, lex: analyzer.lexicon() }).collect();
-        if let Err(code) = broken_pipe_ok(report::write_json(&mut sink, &reps)) {
-            return code;
-        }
+    if let Some(code) = exit {
+        return code;
     }
-    if let Err(code) = broken_pipe_ok(sink.flush()) {
+    if let Err(code) = broken_pipe_ok(framing.end(&mut sink).and_then(|()| sink.flush())) {
         return code;
     }
     if errors > 0 {

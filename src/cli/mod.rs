@@ -88,6 +88,10 @@ pub struct AnalyzeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// When walking folders, read only files with these extensions (comma-separated, e.g. `jsonl,gz`; default
+    /// json, jsonl, ndjson, txt, vtt, srt, gz). Files named on the command line are always read.
+    #[arg(long, value_name = "EXT", value_delimiter = ',')]
+    pub ext: Vec<String>,
     /// Exit with status 1 when any call scores under SCORE.
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<i32>,
