@@ -31,6 +31,7 @@
 
 pub mod batch;
 pub mod call;
+pub mod contact;
 pub mod context;
 pub mod finding;
 pub mod input;
@@ -39,4 +40,5 @@ pub mod matcher;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod summary;
 pub mod tokenize;

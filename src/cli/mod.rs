@@ -3,6 +3,7 @@
 
 mod analyze;
 mod catalog;
+mod summary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ pub struct Cli {
 enum Cmd {
     /// Analyse transcripts: files, folders (walked recursively) or `-` for standard input.
     Analyze(AnalyzeArgs),
+    /// Summarise an archive per agent and per team: score averages and distributions, top rules, calls under a
+    /// threshold, errors, contact patterns. Shard summaries merge exactly (`--merge`).
+    Summary(summary::SummaryArgs),
     /// Print the rule catalog: code, category, severity, summary.
     Rules {
         /// `text` (a table), `json` (every card with its examples) or `markdown` (docs/RULES.md).
@@ -112,6 +116,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.cmd {
         Cmd::Analyze(a) => analyze::run(&a),
+        Cmd::Summary(s) => summary::run(&s),
         Cmd::Rules { format, lexicons } => catalog::rules(format, lexicons.as_deref()),
         Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
         Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
