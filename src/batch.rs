@@ -36,7 +36,7 @@ pub const EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "txt", "vtt", "srt"
 
 /// Target size of one chunk of JSONL lines. Big enough that queue traffic is negligible next to analysis, small
 /// enough that a window of them is a few megabytes.
-pub const CHUNK_BYTES: usize = 256 * 1024;
+pub const CHUNK_BYTES: usize = 64 * 1024;
 
 /// The longest JSONL line (one call) accepted; a longer line is reported and skipped without being held.
 pub const MAX_LINE: usize = 64 * 1024 * 1024;
