@@ -139,9 +139,15 @@ fn main() -> io::Result<()> {
     let mut args = std::env::args().skip(1);
     let n: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(42);
-    let mut rng = Rng(seed);
     let out = io::stdout();
     let mut w = BufWriter::with_capacity(1 << 20, out.lock());
+    write_archive(&mut w, n, seed)?;
+    w.flush()
+}
+
+/// Write `n` calls generated from `seed` as JSONL (also used by the benchmarks).
+pub fn write_archive(w: &mut dyn Write, n: u64, seed: u64) -> io::Result<()> {
+    let mut rng = Rng(seed);
     // 2026-03-02T00:00:00Z; calls spread over about three months.
     let epoch0: i64 = 1_772_409_600;
     for i in 0..n {
@@ -211,7 +217,7 @@ fn main() -> io::Result<()> {
         }
         w.write_all(b"]}\n")?;
     }
-    w.flush()
+    Ok(())
 }
 
 /// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's algorithm).
