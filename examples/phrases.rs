@@ -3,15 +3,18 @@
 //! `rg -j1 -o -i -F -f phrases.txt archive.jsonl` (docs/PERFORMANCE.md).
 //!
 //! ```text
-//! cargo run --release --example phrases > phrases.txt
+//! cargo run --release --example phrases [LEXICON_DIR] > phrases.txt
 //! ```
+//!
+//! With a folder, its lexicons are loaded on top of the built-in ones (as `--lexicons DIR`).
 
 use std::collections::BTreeSet;
 
-use callcoach::lexicon::{expand_phrase, load_builtin, normalise_phrase};
+use callcoach::lexicon::{expand_phrase, load_with, normalise_phrase};
 
 fn main() {
-    let lex = match load_builtin() {
+    let dir = std::env::args_os().nth(1).map(std::path::PathBuf::from);
+    let lex = match load_with(dir.as_deref()) {
         Ok(l) => l,
         Err(es) => {
             for e in es {

@@ -315,11 +315,19 @@ where
         let bytes = progress.bytes.clone();
         let chunk_bytes = cfg.chunk_bytes.max(1);
         let read_opts = opts.clone();
-        scope.spawn(move || read_all(inputs, &read_opts, chunk_bytes, &bytes, &permit_rx, &chunk_tx, &reader_stop));
+        // Named threads, so a profile shows what each stage costs.
+        let reader = std::thread::Builder::new().name("callcoach-reader".into());
+        let spawned = reader.spawn_scoped(scope, move || {
+            read_all(inputs, &read_opts, chunk_bytes, &bytes, &permit_rx, &chunk_tx, &reader_stop)
+        });
+        if let Err(e) = spawned {
+            return Err(format!("cannot start the reader thread: {e}"));
+        }
         // The dispatcher hands each chunk to the pool; `in_place_scope` keeps borrowed state (the analyzer, the
         // render function) valid without 'static bounds, and its thread waits for the pool at the end.
         let dispatch_opts = opts.clone();
-        scope.spawn(move || {
+        let dispatcher = std::thread::Builder::new().name("callcoach-dispatch".into());
+        let spawned = dispatcher.spawn_scoped(scope, move || {
             pool.in_place_scope(|s| {
                 for chunk in chunk_rx.iter() {
                     let done_tx = done_tx.clone();
@@ -333,6 +341,11 @@ where
             });
             drop(done_tx);
         });
+        if let Err(e) = spawned {
+            // The reader stops at its next chunk: nobody will take it.
+            stop.store(true, Ordering::Relaxed);
+            return Err(format!("cannot start the dispatcher thread: {e}"));
+        }
         // The sink runs here, on the caller's thread: a reorder buffer of at most `window` chunks.
         let mut pending: BTreeMap<u64, Vec<Outcome<R>>> = BTreeMap::new();
         let mut next = 0u64;
@@ -353,8 +366,8 @@ where
                 let _ = permit_tx.send(());
             }
         }
-    });
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Parse, analyse and render one chunk on a worker.

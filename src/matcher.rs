@@ -77,6 +77,9 @@ fn slot_regex(norm: &str) -> String {
     re
 }
 
+/// The largest phrase list (in bytes, all variants) compiled as a full DFA: about 8 MB of tables per profile.
+const DFA_MAX_PATTERN_BYTES: usize = 50_000;
+
 impl Scanner {
     /// Compile the phrases of every rule that runs under `profile`, the signals and the context frames.
     ///
@@ -145,11 +148,15 @@ impl Scanner {
                 add(p, t, &mut regexes)?;
             }
         }
-        // A full DFA: one table lookup per byte in the overlapping search, which with the tokenizer dominated
-        // the profile. The matches are the same as with the default (NFA) automaton; only memory use grows.
+        // A full DFA makes the overlapping search one table lookup per byte (with the tokenizer it dominated the
+        // profile), but its size grows with states x byte classes: about 160 bytes per pattern byte here. Small
+        // lexicons get the DFA; large ones the library's own choice (a contiguous NFA), which stays compact.
+        // Either way the matches are the same.
+        let pattern_bytes: usize = patterns.iter().map(String::len).sum();
+        let kind = (pattern_bytes <= DFA_MAX_PATTERN_BYTES).then_some(aho_corasick::AhoCorasickKind::DFA);
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(kind)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
         Ok(Scanner {
