@@ -84,30 +84,79 @@ pub fn collect_inputs(paths: &[String]) -> Vec<Result<Input, InputError>> {
 /// [`EXTENSIONS`]; `x.jsonl.gz` matches both `gz` and `jsonl`), `-` for standard input, nothing for standard
 /// input. Paths that do not exist and folders that cannot be listed come back as errors in their place.
 pub fn collect_inputs_with(paths: &[String], exts: &[String]) -> Vec<Result<Input, InputError>> {
+    walk_inputs(paths, exts).collect()
+}
+
+/// [`collect_inputs_with`] as a lazy iterator: folders are listed as the walk reaches them, so an archive of
+/// millions of files is never held as one list (only the sorted listing of each folder on the current path).
+pub fn walk_inputs(paths: &[String], exts: &[String]) -> Walk {
     let exts: Vec<String> = if exts.is_empty() {
         EXTENSIONS.iter().map(|s| (*s).to_owned()).collect()
     } else {
         exts.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()).collect()
     };
-    let mut out = Vec::new();
-    if paths.is_empty() {
-        out.push(Ok(Input::Stdin));
-    }
-    for p in paths {
-        if p == "-" {
-            out.push(Ok(Input::Stdin));
-            continue;
+    let paths = if paths.is_empty() { vec!["-".to_owned()] } else { paths.to_vec() };
+    Walk { paths: paths.into_iter(), exts, stack: Vec::new() }
+}
+
+/// The iterator of [`walk_inputs`].
+#[derive(Debug)]
+pub struct Walk {
+    paths: std::vec::IntoIter<String>,
+    exts: Vec<String>,
+    /// The sorted entries still to visit in each folder of the current path, innermost last.
+    stack: Vec<std::vec::IntoIter<PathBuf>>,
+}
+
+impl Iterator for Walk {
+    type Item = Result<Input, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(top) = self.stack.last_mut() {
+                match top.next() {
+                    None => {
+                        self.stack.pop();
+                    }
+                    Some(p) if p.is_dir() => {
+                        if let Err(e) = self.enter(&p) {
+                            return Some(Err(e));
+                        }
+                    }
+                    Some(p) if wanted(&p, &self.exts) => return Some(Ok(Input::File(p))),
+                    Some(_) => {}
+                }
+                continue;
+            }
+            let p = self.paths.next()?;
+            if p == "-" {
+                return Some(Ok(Input::Stdin));
+            }
+            let path = Path::new(&p);
+            if path.is_dir() {
+                if let Err(e) = self.enter(path) {
+                    return Some(Err(e));
+                }
+            } else if path.exists() {
+                return Some(Ok(Input::File(path.to_path_buf())));
+            } else {
+                return Some(Err(InputError::new(Source::file(p.as_str()), "no such file or folder")));
+            }
         }
-        let path = Path::new(p);
-        if path.is_dir() {
-            walk(path, &exts, &mut out);
-        } else if path.exists() {
-            out.push(Ok(Input::File(path.to_path_buf())));
-        } else {
-            out.push(Err(InputError::new(Source::file(p.as_str()), "no such file or folder")));
-        }
     }
-    out
+}
+
+impl Walk {
+    fn enter(&mut self, dir: &Path) -> Result<(), InputError> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| InputError::new(Source::file(dir.display().to_string()), format!("cannot read folder: {e}")))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        self.stack.push(entries.into_iter());
+        Ok(())
+    }
 }
 
 fn wanted(p: &Path, exts: &[String]) -> bool {
@@ -115,24 +164,6 @@ fn wanted(p: &Path, exts: &[String]) -> bool {
     let inner = name.strip_suffix(".gz").unwrap_or(&name);
     let ext_of = |s: &str| s.rsplit_once('.').map(|(_, e)| e.to_owned());
     [ext_of(&name), ext_of(inner)].into_iter().flatten().any(|e| exts.contains(&e))
-}
-
-fn walk(dir: &Path, exts: &[String], out: &mut Vec<Result<Input, InputError>>) {
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
-        Err(e) => {
-            out.push(Err(InputError::new(Source::file(dir.display().to_string()), format!("cannot read folder: {e}"))));
-            return;
-        }
-    };
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, exts, out);
-        } else if wanted(&p, exts) {
-            out.push(Ok(Input::File(p)));
-        }
-    }
 }
 
 /// Counts the bytes read from the underlying file, so progress is measured in file bytes even under gzip.
@@ -281,8 +312,8 @@ struct Chunk {
 ///
 /// # Errors
 /// Only when the worker pool cannot be built (the OS refuses threads).
-pub fn run<R, F, S>(
-    inputs: Vec<Result<Input, InputError>>,
+pub fn run<I, R, F, S>(
+    inputs: I,
     analyzer: &Analyzer,
     opts: &ReadOptions,
     cfg: &BatchConfig,
@@ -291,6 +322,8 @@ pub fn run<R, F, S>(
     mut sink: S,
 ) -> Result<(), String>
 where
+    I: IntoIterator<Item = Result<Input, InputError>>,
+    I::IntoIter: Send,
     R: Send,
     F: Fn(&Call, &Analysis) -> R + Sync,
     S: FnMut(Outcome<R>) -> Flow,
@@ -315,6 +348,7 @@ where
         let bytes = progress.bytes.clone();
         let chunk_bytes = cfg.chunk_bytes.max(1);
         let read_opts = opts.clone();
+        let inputs = inputs.into_iter();
         // Named threads, so a profile shows what each stage costs.
         let reader = std::thread::Builder::new().name("callcoach-reader".into());
         let spawned = reader.spawn_scoped(scope, move || {
@@ -393,7 +427,7 @@ where
 
 /// The reader: every input in order, cut into chunks, each sent only with a permit in hand.
 fn read_all(
-    inputs: Vec<Result<Input, InputError>>,
+    inputs: impl Iterator<Item = Result<Input, InputError>>,
     opts: &ReadOptions,
     chunk_bytes: usize,
     bytes: &Arc<AtomicU64>,
@@ -446,14 +480,13 @@ fn is_jsonl(name: &str, head: &[u8], opts: &ReadOptions) -> bool {
     if input::detect(head, lower) == InputFormat::Jsonl && head.contains(&b'\n') {
         return true;
     }
-    // Standard input has no name: a first line that is a whole JSON object makes it JSONL (the contract's "`-`
-    // whose first byte is `{`"), while a pretty-printed object (first line `{`) is still read as one document.
-    name == "-"
-        && head.iter().position(|b| *b == b'\n').is_some_and(|end| {
-            let first = &head[..end];
-            first.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
-                && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
-        })
+    // Standard input has no name: by the contract, `-` whose first byte is `{` is JSONL, so a broken first line
+    // costs only itself. The exception is a pretty-printed document, whose first line is a lone `{`.
+    name == "-" && {
+        let body = head.iter().position(|b| !b.is_ascii_whitespace()).map_or(&head[..0], |i| &head[i..]);
+        let first = body.split(|b| *b == b'\n').next().unwrap_or_default();
+        body.first() == Some(&b'{') && first.iter().filter(|b| !b.is_ascii_whitespace()).count() > 1
+    }
 }
 
 fn read_one(
@@ -635,6 +668,24 @@ mod tests {
         let got = run_ids(&b, 1, 16);
         assert_eq!(got.len(), 1);
         assert!(got[0].contains("binary"), "{}", got[0]);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_walk_is_depth_first_in_sorted_order() {
+        let dir = std::env::temp_dir().join(format!("callcoach-batch-walk-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("b/d")).expect("tmp");
+        for f in ["c.jsonl", "a.jsonl", "b/x.json", "b/d/y.jsonl.gz", "b/skip.csv"] {
+            std::fs::write(dir.join(f), "").expect("write");
+        }
+        let root = dir.display().to_string();
+        let got: Vec<String> = walk_inputs(&[root.clone(), "-".into(), format!("{root}/missing")], &[])
+            .map(|r| match r {
+                Ok(i) => i.name().replace(&root, ""),
+                Err(e) => format!("error {}", e.message),
+            })
+            .collect();
+        assert_eq!(got, ["/a.jsonl", "/b/d/y.jsonl.gz", "/b/x.json", "/c.jsonl", "-", "error no such file or folder"]);
         std::fs::remove_dir_all(&dir).ok();
     }
 

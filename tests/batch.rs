@@ -143,6 +143,18 @@ fn standard_input_streams_jsonl_and_json_is_one_array() {
     let one = run_stdin(&["analyze", "--format", "json"], (call(1, "") + "\n").as_bytes());
     let v: Value = serde_json::from_slice(&one.stdout).expect("json");
     assert_eq!(v["id"], "c0001", "one call is an object, not an array");
+    // A broken first line costs only itself: standard input starting with `{` is JSONL.
+    let broken = format!("{{\"id\": 1, \"turns\": [\n{}", archive(2));
+    let out = run_stdin(&["analyze", "--format", "jsonl"], broken.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(ids_of_jsonl(&out.stdout), ["c0000", "c0001"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-:1: "), "{}", String::from_utf8_lossy(&out.stderr));
+    // A pretty-printed document is still one call.
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(&call(2, "")).expect("json")).expect("pretty");
+    let out = run_stdin(&["analyze", "--format", "jsonl"], pretty.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(ids_of_jsonl(&out.stdout), ["c0002"]);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use callcoach::batch::{self, collect_inputs_with, BatchConfig, Flow, Input, Outcome, Progress};
+use callcoach::batch::{self, walk_inputs, BatchConfig, Flow, Input, Outcome, Progress};
 use callcoach::input::{InputError, ReadOptions};
 use callcoach::lexicon::load_with;
 use callcoach::report::{self, Format, Framing, RenderOptions, Report};
@@ -47,6 +47,9 @@ pub(crate) fn open_out(out: Option<&Path>) -> Result<Box<dyn Write>, u8> {
     }
 }
 
+/// The inputs of a run, as the walk yields them.
+pub(crate) type Inputs = Box<dyn Iterator<Item = Result<Input, InputError>> + Send>;
+
 /// A progress bar on standard error (calls per second and time left), drawn only when standard error is a
 /// terminal and not `--quiet`; otherwise hidden, and every call on it costs nothing.
 pub(crate) struct Bar {
@@ -56,22 +59,29 @@ pub(crate) struct Bar {
 }
 
 impl Bar {
-    pub(crate) fn new(inputs: &[Result<Input, InputError>], quiet: bool) -> Bar {
-        let bar = if quiet || !io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            // With only files, their total size gives a real bar and a time left; standard input has no size.
-            let sizes: Option<u64> = inputs.iter().map(|i| i.as_ref().ok().and_then(Input::size)).sum();
-            let (bar, template) = match sizes {
-                Some(total) => (ProgressBar::new(total), "{bar:30.cyan/blue} {bytes}/{total_bytes}  {msg}  {eta} left"),
-                None => (ProgressBar::new_spinner(), "{spinner} {bytes} read  {msg}"),
-            };
-            bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
-            bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
-            bar.enable_steady_tick(Duration::from_millis(250));
-            bar
+    /// Whether a bar would be drawn at all.
+    pub(crate) fn visible(quiet: bool) -> bool {
+        !quiet && io::stderr().is_terminal()
+    }
+
+    /// The inputs to run, and a bar for them. With a bar, the walk is listed first so the bar knows the total
+    /// size; without one, it stays lazy, so millions of files are never held as one list.
+    pub(crate) fn with_inputs(paths: &[String], exts: &[String], quiet: bool) -> (Inputs, Bar) {
+        let walk = walk_inputs(paths, exts);
+        if !Bar::visible(quiet) {
+            return (Box::new(walk), Bar { bar: ProgressBar::hidden(), started: Instant::now(), calls: 0 });
+        }
+        let inputs: Vec<_> = walk.collect();
+        // With only files, their total size gives a real bar and a time left; standard input has no size.
+        let sizes: Option<u64> = inputs.iter().map(|i| i.as_ref().ok().and_then(Input::size)).sum();
+        let (bar, template) = match sizes {
+            Some(total) => (ProgressBar::new(total), "{bar:30.cyan/blue} {bytes}/{total_bytes}  {msg}  {eta} left"),
+            None => (ProgressBar::new_spinner(), "{spinner} {bytes} read  {msg}"),
         };
-        Bar { bar, started: Instant::now(), calls: 0 }
+        bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+        bar.enable_steady_tick(Duration::from_millis(250));
+        (Box::new(inputs.into_iter()), Bar { bar, started: Instant::now(), calls: 0 })
     }
 
     /// One more call done; the display is refreshed every 64 calls.
@@ -106,8 +116,7 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let inputs = collect_inputs_with(&args.paths, &args.ext);
-    let mut bar = Bar::new(&inputs, args.quiet);
+    let (inputs, mut bar) = Bar::with_inputs(&args.paths, &args.ext, args.quiet);
     let progress = Progress::default();
     let render_opts = RenderOptions { color, explain_matches: args.explain_matches };
     let format: Format = args.format;

@@ -4,7 +4,7 @@
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
-use callcoach::batch::{self, collect_inputs_with, BatchConfig, Flow, Outcome, Progress};
+use callcoach::batch::{self, collect_inputs_with, walk_inputs, BatchConfig, Flow, Outcome, Progress};
 use callcoach::contact::ContactRules;
 use callcoach::input::{InputError, InputFormat, ReadOptions};
 use callcoach::lexicon::load_with;
@@ -118,8 +118,7 @@ pub fn run(args: &SummaryArgs) -> u8 {
         };
         rules = ContactRules::from_lexicon(analyzer.lexicon());
         let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
-        let inputs = collect_inputs_with(&args.paths, &args.ext);
-        let mut bar = Bar::new(&inputs, args.quiet);
+        let (inputs, mut bar) = Bar::with_inputs(&args.paths, &args.ext, args.quiet);
         let progress = Progress::default();
         let group_by = args.group_by.as_deref();
         let res = batch::run(
@@ -199,7 +198,7 @@ fn write_contact_report(path: &std::path::Path, s: &Summary) -> Result<(), u8> {
 
 /// Summarise `analyze --format jsonl` output, streamed line by line; bad lines are counted with file and line.
 fn from_jsonl(args: &SummaryArgs, contact: bool, summary: &mut Summary) {
-    for input in collect_inputs_with(&args.paths, &args.ext) {
+    for input in walk_inputs(&args.paths, &args.ext) {
         let input = match input {
             Ok(i) => i,
             Err(e) => {
