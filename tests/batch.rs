@@ -125,6 +125,11 @@ fn order_is_input_order_with_two_threads() {
     let want: Vec<String> = (0..1500).map(|i| format!("c{i:04}")).collect();
     assert_eq!(ids_of_jsonl(&two.stdout), want);
     assert_eq!(one.stdout, two.stdout, "the thread count changes nothing in the output");
+    assert!(
+        two.stderr.is_empty(),
+        "no progress bar when stderr is not a terminal: {}",
+        String::from_utf8_lossy(&two.stderr)
+    );
 }
 
 #[test]

@@ -190,3 +190,32 @@ fn write_indented(w: &mut dyn Write, json: &[u8]) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Format, Framing};
+
+    fn framed(n: usize) -> String {
+        let v = serde_json::json!({"a": 1, "b": [1, {"c": "x\ny"}], "d": {}});
+        let mut out = Vec::new();
+        let mut f = Framing::new(Format::Json);
+        f.begin(&mut out).expect("write");
+        for _ in 0..n {
+            let one = serde_json::to_vec_pretty(&v).expect("json");
+            f.call(&mut out, &one).expect("write");
+        }
+        f.end(&mut out).expect("write");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn json_framing_is_what_serde_prints_for_the_whole() {
+        let v = serde_json::json!({"a": 1, "b": [1, {"c": "x\ny"}], "d": {}});
+        let empty: Vec<serde_json::Value> = Vec::new();
+        assert_eq!(framed(0), serde_json::to_string_pretty(&empty).expect("json") + "\n");
+        assert_eq!(framed(1), serde_json::to_string_pretty(&v).expect("json") + "\n");
+        for n in [2, 3, 7] {
+            assert_eq!(framed(n), serde_json::to_string_pretty(&vec![v.clone(); n]).expect("json") + "\n");
+        }
+    }
+}
