@@ -33,7 +33,7 @@ fn archive(n: u64) -> (PathBuf, Vec<u8>) {
 fn stages(c: &mut Criterion) {
     let analyzer = Analyzer::builtin(None).expect("built-in lexicons");
     let lex = callcoach::lexicon::load_builtin().expect("built-in lexicons");
-    let scanner = Scanner::new(&lex, "neutral").expect("scanner");
+    let scanner = Scanner::new(&lex).expect("scanner");
     let (_, bytes) = archive(200);
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
     let opts = ReadOptions::default();

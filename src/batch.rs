@@ -251,15 +251,18 @@ pub struct BatchConfig {
     pub window: usize,
     /// Target bytes per chunk of JSONL lines.
     pub chunk_bytes: usize,
+    /// Redact personal data in each call before it is analysed ([`crate::redact::redact_call`]), so every
+    /// offset in every report points into the redacted text.
+    pub redact: bool,
 }
 
 impl BatchConfig {
-    /// `threads` workers (0 or `None`: one per core) with a window of four chunks per worker.
+    /// `threads` workers (0 or `None`: one per core) with a window of four chunks per worker; no redaction.
     pub fn new(threads: Option<usize>) -> BatchConfig {
         let threads = threads
             .filter(|n| *n > 0)
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-        BatchConfig { threads, window: threads * 4 + 2, chunk_bytes: CHUNK_BYTES }
+        BatchConfig { threads, window: threads * 4 + 2, chunk_bytes: CHUNK_BYTES, redact: false }
     }
 }
 
@@ -334,6 +337,7 @@ where
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let window = cfg.window.max(2);
+    let redact = cfg.redact;
     // Permits bound the chunks alive; the reader takes one per chunk, the sink gives it back once written.
     let (permit_tx, permit_rx) = bounded::<()>(window);
     for _ in 0..window {
@@ -368,7 +372,7 @@ where
                     let o = &dispatch_opts;
                     s.spawn(move |_| {
                         let seq = chunk.seq;
-                        let out = process(chunk, analyzer, o, render);
+                        let out = process(chunk, analyzer, o, redact, render);
                         let _ = done_tx.send((seq, out));
                     });
                 }
@@ -405,12 +409,15 @@ where
 }
 
 /// Parse, analyse and render one chunk on a worker.
-fn process<R, F>(chunk: Chunk, analyzer: &Analyzer, opts: &ReadOptions, render: &F) -> Vec<Outcome<R>>
+fn process<R, F>(chunk: Chunk, analyzer: &Analyzer, opts: &ReadOptions, redact: bool, render: &F) -> Vec<Outcome<R>>
 where
     F: Fn(&Call, &Analysis) -> R,
 {
     let one = |r: Result<Call, InputError>| match r {
-        Ok(call) => {
+        Ok(mut call) => {
+            if redact {
+                crate::redact::redact_call(&mut call);
+            }
             let a = analyzer.analyze(&call);
             Outcome::Call(render(&call, &a))
         }
@@ -480,12 +487,16 @@ fn is_jsonl(name: &str, head: &[u8], opts: &ReadOptions) -> bool {
     if input::detect(head, lower) == InputFormat::Jsonl && head.contains(&b'\n') {
         return true;
     }
-    // Standard input has no name: by the contract, `-` whose first byte is `{` is JSONL, so a broken first line
-    // costs only itself. The exception is a pretty-printed document, whose first line is a lone `{`.
+    // Standard input has no name: `-` whose first byte is `{` is JSONL when a second line starts with `{` too,
+    // even if the first line is broken (it then costs only itself). A single line stays one document (source
+    // `-`), and so does a pretty-printed one, whose first line is a lone `{`.
     name == "-" && {
-        let body = head.iter().position(|b| !b.is_ascii_whitespace()).map_or(&head[..0], |i| &head[i..]);
-        let first = body.split(|b| *b == b'\n').next().unwrap_or_default();
-        body.first() == Some(&b'{') && first.iter().filter(|b| !b.is_ascii_whitespace()).count() > 1
+        let mut lines = head.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+        let starts = |l: &[u8]| l.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        match (lines.next(), lines.next()) {
+            (Some(a), Some(b)) => starts(a) && a.iter().filter(|b| !b.is_ascii_whitespace()).count() > 1 && starts(b),
+            _ => false,
+        }
     }
 }
 
@@ -509,8 +520,19 @@ fn read_one(
         // An empty stream is no calls, not an error: a mapper under Spark's RDD.pipe gets one per empty partition.
         return true;
     }
-    if head[..head.len().min(SNIFF)].contains(&0) {
-        let e = InputError::new(source.clone(), "skipped: a binary file (NUL bytes near the start), not a transcript");
+    let sniff = &head[..head.len().min(SNIFF)];
+    if sniff.contains(&0) {
+        // Say what is wrong in the words the readers use: most binaries are not UTF-8 at all.
+        let utf8 = match std::str::from_utf8(sniff) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(), // only cut mid-character at the end of the sniffed bytes
+        };
+        let what = if utf8 {
+            "skipped: a binary file (NUL bytes near the start), not a transcript"
+        } else {
+            "skipped: not valid UTF-8 text (a binary file: NUL bytes near the start)"
+        };
+        let e = InputError::new(source.clone(), what);
         return send(source, Body::Failed(e));
     }
     if !is_jsonl(&source.path, head, opts) {
@@ -614,7 +636,7 @@ mod tests {
 
     fn run_ids(path: &Path, threads: usize, chunk_bytes: usize) -> Vec<String> {
         let analyzer = Analyzer::builtin(None).expect("builtin");
-        let cfg = BatchConfig { threads, window: 3, chunk_bytes };
+        let cfg = BatchConfig { threads, window: 3, chunk_bytes, redact: false };
         let mut ids = Vec::new();
         run(
             vec![Ok(Input::File(path.to_path_buf()))],

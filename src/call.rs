@@ -28,8 +28,9 @@ impl Role {
         match l.as_str() {
             "agent" | "collector" | "rep" | "representative" | "advisor" | "adviser" | "operator" | "csr"
             | "associate" | "staff" => Role::Agent,
-            "customer" | "consumer" | "debtor" | "client" | "account holder" | "borrower" | "caller"
-            | "cust" => Role::Customer,
+            "customer" | "consumer" | "debtor" | "client" | "account holder" | "borrower" | "caller" | "cust" => {
+                Role::Customer
+            }
             _ => Role::Other,
         }
     }

@@ -46,7 +46,9 @@ impl Context {
 /// Judge one hit of a tokenized turn, given all the hits of that turn (frames are hits too).
 pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Context {
     let toks = &tt.tokens;
-    let Some(first) = toks.get(hit.tok_start) else { return Context::default() };
+    let Some(first) = toks.get(hit.tok_start) else {
+        return Context::default();
+    };
     let sentence = first.sentence;
     let clause = first.clause;
 

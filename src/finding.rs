@@ -100,10 +100,7 @@ impl Category {
 
     /// Cues that are requests the agent must honour (ignored request when pressed past).
     pub fn is_request(self) -> bool {
-        matches!(
-            self,
-            Category::CeaseRequest | Category::Attorney | Category::Dispute | Category::ValidationRequest
-        )
+        matches!(self, Category::CeaseRequest | Category::Attorney | Category::Dispute | Category::ValidationRequest)
     }
 }
 

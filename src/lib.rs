@@ -8,12 +8,16 @@
 //! ```
 //!
 //! - [`input`] reads native JSON, JSONL and other transcript formats into [`call::Call`]s.
+//! - [`redact`] replaces personal data in turn texts with placeholders right after reading (on by default), so
+//!   every later offset points into the redacted text.
 //! - [`tokenize`] splits each turn into normalised words with byte offsets.
 //! - [`matcher`] finds every lexicon phrase on word boundaries with one Aho-Corasick automaton per profile.
 //! - [`context`] decides whether a hit is negated, reported, a question, quoted or hedged.
 //! - [`rules`] turns hits into findings, cues and credits, then runs the conversation rules.
 //! - [`score`] computes the 0-100 scorecard, each point traced to an item.
 //! - [`report`] renders the result; [`batch`] runs many calls in parallel in input order.
+//! - [`config`] reads `callcoach.toml` (rules off, severities, allow lists, weights) and [`baseline`] marks
+//!   findings already reviewed as accepted.
 //!
 //! ```
 //! use callcoach::call::{Call, Role, Turn};
@@ -29,14 +33,18 @@
 //! assert!(analysis.findings.iter().any(|f| f.category.as_str() == "misleading"));
 //! ```
 
+pub mod baseline;
 pub mod batch;
 pub mod call;
+pub mod config;
 pub mod contact;
 pub mod context;
+pub mod expect;
 pub mod finding;
 pub mod input;
 pub mod lexicon;
 pub mod matcher;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod score;

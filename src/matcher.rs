@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use crate::lexicon::{expand_phrase, normalise_phrase, Lexicon, SIGNALS};
@@ -50,7 +50,7 @@ pub struct Hit {
 #[derive(Clone, Debug)]
 pub struct Scanner {
     ac: AhoCorasick,
-    targets: Vec<Vec<Target>>,
+    targets: Vec<Target>,
     regexes: Vec<(Regex, Target)>,
     negators: HashSet<String>,
     bridge: HashSet<String>,
@@ -81,15 +81,18 @@ fn slot_regex(norm: &str) -> String {
 const DFA_MAX_PATTERN_BYTES: usize = 50_000;
 
 impl Scanner {
-    /// Compile the phrases of every rule that runs under `profile`, the signals and the context frames.
+    /// Compile the phrases of every rule, the signals and the context frames. One automaton serves every
+    /// profile: the rules stage skips hits of rules that do not run in the call's profile, which costs far less
+    /// than compiling hundreds of thousands of phrases once per profile.
     ///
     /// # Errors
     /// A message when the automaton or a regex cannot be built (the lexicon loader has already rejected bad
     /// phrases and patterns, so this is not expected with a validated lexicon).
-    pub fn new(lex: &Lexicon, profile: &str) -> Result<Scanner, String> {
+    pub fn new(lex: &Lexicon) -> Result<Scanner, String> {
+        // Duplicate patterns are fine: each keeps its own target, and `scan` removes duplicate hits. Not
+        // deduplicating here saves hashing hundreds of thousands of strings at start-up.
         let mut patterns: Vec<String> = Vec::new();
-        let mut targets: Vec<Vec<Target>> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut targets: Vec<Target> = Vec::new();
         let mut regexes = Vec::new();
         let mut add = |phrase: &str, t: Target, regexes: &mut Vec<(Regex, Target)>| -> Result<(), String> {
             for v in expand_phrase(phrase)? {
@@ -102,26 +105,12 @@ impl Scanner {
                     regexes.push((re, t));
                     continue;
                 }
-                let key = format!(" {n} ");
-                match index.get(&key) {
-                    Some(&i) => {
-                        if !targets[i].contains(&t) {
-                            targets[i].push(t);
-                        }
-                    }
-                    None => {
-                        index.insert(key.clone(), patterns.len());
-                        patterns.push(key);
-                        targets.push(vec![t]);
-                    }
-                }
+                patterns.push(format!(" {n} "));
+                targets.push(t);
             }
             Ok(())
         };
         for (i, r) in lex.rules.iter().enumerate() {
-            if !r.in_profile(profile) {
-                continue;
-            }
             let t = Target::Rule(i as u32);
             for p in &r.phrases {
                 add(p, t, &mut regexes)?;
@@ -150,13 +139,17 @@ impl Scanner {
         }
         // A full DFA makes the overlapping search one table lookup per byte (with the tokenizer it dominated the
         // profile), but its size grows with states x byte classes: about 160 bytes per pattern byte here. Small
-        // lexicons get the DFA; large ones the library's own choice (a contiguous NFA), which stays compact.
-        // Either way the matches are the same.
+        // lexicons get the DFA; large ones a noncontiguous NFA, quick to build and compact. Either way the
+        // matches are the same.
         let pattern_bytes: usize = patterns.iter().map(String::len).sum();
-        let kind = (pattern_bytes <= DFA_MAX_PATTERN_BYTES).then_some(aho_corasick::AhoCorasickKind::DFA);
+        let kind = if pattern_bytes <= DFA_MAX_PATTERN_BYTES {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::NoncontiguousNFA
+        };
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(kind)
+            .kind(Some(kind))
             .build(&patterns)
             .map_err(|e| e.to_string())?;
         Ok(Scanner {
@@ -215,14 +208,13 @@ impl Scanner {
         };
         for m in self.ac.find_overlapping_iter(&norm) {
             // The pattern's spaces: the match covers " phrase ", so its words run from start+1 to end-1.
-            for &t in &self.targets[m.pattern().as_usize()] {
-                push(m.start() + 1, m.end() - 1, t);
-            }
+            push(m.start() + 1, m.end() - 1, self.targets[m.pattern().as_usize()]);
         }
         for (re, t) in &self.regexes {
             for m in re.find_iter(&norm) {
                 let s = m.start() + usize::from(norm.as_bytes().get(m.start()) == Some(&b' '));
-                let e = if m.end() > s && norm.as_bytes().get(m.end() - 1) == Some(&b' ') { m.end() - 1 } else { m.end() };
+                let e =
+                    if m.end() > s && norm.as_bytes().get(m.end() - 1) == Some(&b' ') { m.end() - 1 } else { m.end() };
                 push(s, e, *t);
             }
         }

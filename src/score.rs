@@ -62,6 +62,40 @@ impl Subscore {
     }
 }
 
+/// The weight of each subscore in the overall score (`[score.weights]` in `callcoach.toml`). The default is the
+/// rubric of `docs/SCORING.md`; weights are relative (the overall score divides by their sum), so a team can
+/// stress compliance without the other four having to change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Weights {
+    /// Percent weight of each subscore, in [`Subscore::ALL`] order.
+    pub of: [i32; 5],
+}
+
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights { of: Subscore::ALL.map(Subscore::weight) }
+    }
+}
+
+impl Weights {
+    /// The weight of one subscore.
+    pub fn get(&self, s: Subscore) -> i32 {
+        Subscore::ALL.iter().position(|x| *x == s).map(|i| self.of[i]).unwrap_or(0)
+    }
+
+    /// Set the weight of one subscore.
+    pub fn set(&mut self, s: Subscore, w: i32) {
+        if let Some(i) = Subscore::ALL.iter().position(|x| *x == s) {
+            self.of[i] = w;
+        }
+    }
+
+    /// The sum of the weights (positive for any weights the configuration accepts).
+    pub fn total(&self) -> i32 {
+        self.of.iter().sum()
+    }
+}
+
 /// Points a finding of each severity takes from its subscore.
 pub fn deduction(sev: Severity) -> i32 {
     match sev {
@@ -162,7 +196,12 @@ fn counts(i: &Item) -> bool {
 }
 
 /// Score an analysis by the rubric.
-pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
+pub fn score(a: &Analysis, lex: &Lexicon) -> Scorecard {
+    score_with(a, lex, &Weights::default())
+}
+
+/// Score an analysis by the rubric with these subscore weights.
+pub fn score_with(a: &Analysis, _lex: &Lexicon, weights: &Weights) -> Scorecard {
     let mut trace = Vec::new();
     let mut sub = Subscore::ALL.map(Subscore::base);
     let idx = |s: Subscore| Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0);
@@ -171,12 +210,20 @@ pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
         for &s in finding_targets(f.category, sev) {
             let p = deduction(sev);
             sub[idx(s)] -= p;
-            trace.push(Trace { score: s.as_str(), points: -p, code: f.code, turn: f.turn, reason: format!("{} {}", sev, f.category) });
+            trace.push(Trace {
+                score: s.as_str(),
+                points: -p,
+                code: f.code,
+                turn: f.turn,
+                reason: format!("{} {}", sev, f.category),
+            });
         }
     }
     let mut used: Vec<(Category, i32)> = Vec::new();
     for c in a.credits.iter().filter(|i| counts(i)) {
-        let Some((s, p, max)) = credit_value(c.category) else { continue };
+        let Some((s, p, max)) = credit_value(c.category) else {
+            continue;
+        };
         let so_far = used.iter().filter(|(k, _)| *k == c.category).map(|(_, v)| v).sum::<i32>();
         let p = p.min(max - so_far);
         if p <= 0 {
@@ -184,11 +231,19 @@ pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
         }
         used.push((c.category, p));
         sub[idx(s)] += p;
-        trace.push(Trace { score: s.as_str(), points: p, code: c.code, turn: c.turn, reason: format!("{} credit", c.category) });
+        trace.push(Trace {
+            score: s.as_str(),
+            points: p,
+            code: c.code,
+            turn: c.turn,
+            reason: format!("{} credit", c.category),
+        });
     }
     let sub = sub.map(|v| v.clamp(0, 100));
-    let weighted: i32 = Subscore::ALL.iter().map(|s| sub[idx(*s)] * s.weight()).sum();
-    let mut overall = (weighted + 50) / 100;
+    let weighted: i32 = Subscore::ALL.iter().map(|s| sub[idx(*s)] * weights.get(*s)).sum();
+    // Rounded to the nearest point; with the default weights (sum 100) this is the rubric's formula exactly.
+    let total = weights.total().max(1);
+    let mut overall = (weighted + total / 2) / total;
     if let Some(worst) = a.findings.iter().filter(|i| counts(i)).max_by_key(|f| f.severity) {
         if let Some(c) = worst.severity.and_then(cap) {
             if overall > c {
@@ -197,7 +252,10 @@ pub fn score(a: &Analysis, _lex: &Lexicon) -> Scorecard {
                     points: c,
                     code: worst.code,
                     turn: worst.turn,
-                    reason: format!("capped at {c} by a {} finding", worst.severity.map(Severity::as_str).unwrap_or("")),
+                    reason: format!(
+                        "capped at {c} by a {} finding",
+                        worst.severity.map(Severity::as_str).unwrap_or("")
+                    ),
                 });
                 overall = c;
             }

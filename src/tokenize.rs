@@ -117,6 +117,19 @@ fn expand(word: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The normal forms of one already lower-case, straight-apostrophe word: its expansion, or a stem and `not`
+/// for any other `n't`, or the word itself.
+pub fn normal_forms(word: &str) -> Vec<&str> {
+    let trimmed = word.trim_end_matches('\'');
+    if let Some(parts) = expand(trimmed) {
+        return parts.to_vec();
+    }
+    if let Some(stem) = trimmed.strip_suffix("n't") {
+        return vec![stem, "not"];
+    }
+    vec![trimmed]
+}
+
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}')
 }
@@ -151,7 +164,12 @@ fn breaks_clause(seg: &str) -> bool {
 
 /// Split `text` into normalised tokens with byte offsets, sentences and clauses.
 pub fn tokenize(text: &str) -> TurnTokens {
-    let mut out = TurnTokens { tokens: Vec::with_capacity(text.len() / 5 + 1), questions: vec![false], quoted: Vec::new(), punctuated: false };
+    let mut out = TurnTokens {
+        tokens: Vec::with_capacity(text.len() / 5 + 1),
+        questions: vec![false],
+        quoted: Vec::new(),
+        punctuated: false,
+    };
     let mut sentence = 0u32;
     let mut clause = 0u32;
     let mut pending_end = false;
@@ -174,24 +192,9 @@ pub fn tokenize(text: &str) -> TurnTokens {
             }
             normalise_word(seg.trim_start_matches(is_apostrophe), &mut norm);
             // A trailing possessive or quote apostrophe is not part of the word.
-            let trimmed = norm.trim_end_matches('\'');
             let end = start + seg.len();
-            match expand(trimmed) {
-                Some(parts) => {
-                    for p in parts {
-                        out.tokens.push(Token { start, end, norm: (*p).to_owned(), sentence, clause });
-                    }
-                }
-                None => {
-                    let word = if let Some(stem) = trimmed.strip_suffix("n't") {
-                        // Any other "xn't": keep the stem and a separate "not".
-                        out.tokens.push(Token { start, end, norm: stem.to_owned(), sentence, clause });
-                        "not"
-                    } else {
-                        trimmed
-                    };
-                    out.tokens.push(Token { start, end, norm: word.to_owned(), sentence, clause });
-                }
+            for p in normal_forms(&norm) {
+                out.tokens.push(Token { start, end, norm: p.to_owned(), sentence, clause });
             }
             continue;
         }
@@ -294,18 +297,18 @@ fn ascii_break(b: &[u8], i: usize) -> bool {
     let next = || b.get(i + 1).map(|&x| wb(x));
     let prev2 = || if i >= 2 { Some(wb(b[i - 2])) } else { None };
     match (prev, cur) {
-        (Cr, Lf) => false,                                           // WB3
-        (Cr | Lf | Newline, _) | (_, Cr | Lf | Newline) => true,     // WB3a, WB3b
-        (Space, Space) => false,                                     // WB3d
-        (Letter, Letter) => false,                                   // WB5
-        (Letter, c) if mid_letter(c) && next() == Some(Letter) => false, // WB6
-        (c, Letter) if mid_letter(c) && prev2() == Some(Letter) => false, // WB7
+        (Cr, Lf) => false,                                                   // WB3
+        (Cr | Lf | Newline, _) | (_, Cr | Lf | Newline) => true,             // WB3a, WB3b
+        (Space, Space) => false,                                             // WB3d
+        (Letter, Letter) => false,                                           // WB5
+        (Letter, c) if mid_letter(c) && next() == Some(Letter) => false,     // WB6
+        (c, Letter) if mid_letter(c) && prev2() == Some(Letter) => false,    // WB7
         (Numeric, Numeric) | (Letter, Numeric) | (Numeric, Letter) => false, // WB8, WB9, WB10
-        (c, Numeric) if mid_num(c) && prev2() == Some(Numeric) => false, // WB11
-        (Numeric, c) if mid_num(c) && next() == Some(Numeric) => false, // WB12
-        (Letter | Numeric | ExtendNumLet, ExtendNumLet) => false,    // WB13a
-        (ExtendNumLet, Letter | Numeric) => false,                   // WB13b
-        _ => true,                                                   // WB999
+        (c, Numeric) if mid_num(c) && prev2() == Some(Numeric) => false,     // WB11
+        (Numeric, c) if mid_num(c) && next() == Some(Numeric) => false,      // WB12
+        (Letter | Numeric | ExtendNumLet, ExtendNumLet) => false,            // WB13a
+        (ExtendNumLet, Letter | Numeric) => false,                           // WB13b
+        _ => true,                                                           // WB999
     }
 }
 

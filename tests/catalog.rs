@@ -12,7 +12,8 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
         .turns
         .iter()
         .map(|line| {
-            let (role, text) = parse_example_turn(line).unwrap_or_else(|| panic!("{}: bad example turn {line:?}", rule.code));
+            let (role, text) =
+                parse_example_turn(line).unwrap_or_else(|| panic!("{}: bad example turn {line:?}", rule.code));
             Turn::new(role.as_str(), role, text)
         })
         .collect();
@@ -27,7 +28,8 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
 
 #[test]
 fn builtin_lexicons_load_and_pass_lint() {
-    let lex = load_builtin().unwrap_or_else(|es| panic!("{}", es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")));
+    let lex = load_builtin()
+        .unwrap_or_else(|es| panic!("{}", es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")));
     let problems = lint(&lex);
     assert!(problems.is_empty(), "{}", problems.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
     assert!(lex.rules.len() >= 40, "the catalog has {} rules; at least 40 expected", lex.rules.len());
@@ -46,21 +48,14 @@ fn every_example_of_every_rule() {
             ran += 1;
             let call = example_call(rule, ex);
             let a = analyzer.analyze(&call);
-            let got: BTreeSet<String> = a
-                .findings
-                .iter()
-                .chain(&a.cues)
-                .chain(&a.credits)
-                .map(|i| format!("{}@{}", i.code, i.turn))
-                .collect();
+            let got: BTreeSet<String> =
+                a.findings.iter().chain(&a.cues).chain(&a.credits).map(|i| format!("{}@{}", i.code, i.turn)).collect();
             let want: BTreeSet<String> = ex.expect.iter().map(|s| s.replace(' ', "")).collect();
             let missing: Vec<_> = want.difference(&got).cloned().collect();
-            let own_got: BTreeSet<_> = got.iter().filter(|s| s.starts_with(&format!("{}@", rule.code))).cloned().collect();
-            let own_want: BTreeSet<_> = want
-                .iter()
-                .filter(|s| parse_expect(s).is_some_and(|(c, _)| c == rule.code))
-                .cloned()
-                .collect();
+            let own_got: BTreeSet<_> =
+                got.iter().filter(|s| s.starts_with(&format!("{}@", rule.code))).cloned().collect();
+            let own_want: BTreeSet<_> =
+                want.iter().filter(|s| parse_expect(s).is_some_and(|(c, _)| c == rule.code)).cloned().collect();
             if !missing.is_empty() || own_got != own_want {
                 let why: Vec<_> = a
                     .decisions

@@ -13,6 +13,10 @@ use callcoach::lexicon::load_with;
 use callcoach::report::{self, Format, Framing, RenderOptions, Report};
 use callcoach::rules::Analyzer;
 
+use callcoach::call::Call;
+use callcoach::rules::Analysis;
+
+use super::pages::Pages;
 use super::{broken_pipe_ok, AnalyzeArgs};
 
 /// Load the lexicons and compile the analyzer, printing what is wrong; `Err` is the exit status.
@@ -104,59 +108,103 @@ impl Bar {
     }
 }
 
+/// What a worker hands the writer for one call: the call rendered, or (for formats written with state across
+/// calls, and for `--write-baseline`) the call and its analysis themselves.
+struct Done {
+    rendered: Result<Vec<u8>, String>,
+    overall: i32,
+    kept: Option<Box<(Call, Analysis)>>,
+}
+
 /// Run the analysis; returns the exit status (0 ok, 1 under --fail-under, 2 an input failed).
 pub fn run(args: &AnalyzeArgs) -> u8 {
-    let analyzer = match build_analyzer(args.lexicons.as_deref(), args.profile.as_deref()) {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
+    // Configuration, lexicons, profile, policy and baseline (src/cli/config.rs).
+    let Ok(run) = super::config::analyze_setup(args) else { return 2 };
+    let analyzer = &run.analyzer;
     let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
     let color = args.out.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut sink = match open_out(args.out.as_deref()) {
+    let format: Format = args.format;
+    let mut sink = match open_out(args.out.as_deref().filter(|_| !Pages::handles(format))) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let mut pages = Pages::new(format, args.out.as_deref());
+    let mut baseline_out = args.write_baseline.as_ref().map(|_| callcoach::baseline::Writer::new());
+    let mut sarif_out = None;
+    if format == Format::Sarif {
+        // SARIF is one document: its head is written now, each call's results as they come, its tail at the end.
+        match super::config::SarifOut::begin(&mut sink, &run) {
+            Ok(s) => sarif_out = Some(s),
+            Err(e) => return broken_pipe_ok(Err(e)).err().unwrap_or(2),
+        }
+    }
     let (inputs, mut bar) = Bar::with_inputs(&args.paths, &args.ext, args.quiet);
     let progress = Progress::default();
     let render_opts = RenderOptions { color, explain_matches: args.explain_matches };
-    let format: Format = args.format;
     let mut framing = Framing::new(format);
     if let Err(code) = broken_pipe_ok(framing.begin(&mut sink)) {
         return code;
     }
+    let keep = !format.renders_per_call() || baseline_out.is_some();
     let (mut errors, mut under) = (0usize, 0usize);
     let mut exit: Option<u8> = None;
-    let render = |call: &callcoach::call::Call, a: &callcoach::rules::Analysis| {
-        let mut buf = Vec::with_capacity(4096);
+    let render = |call: &Call, a: &Analysis| {
+        let mut buf = Vec::new();
         let rep = Report { call, analysis: a, lex: analyzer.lexicon() };
         let rendered = report::render(format, &rep, &render_opts, &mut buf).map(|()| buf);
-        (rendered.map_err(|e| format!("{}: cannot render: {e}", rep.call.id)), a.score.overall)
-    };
-    let res = batch::run(inputs, &analyzer, &opts, &BatchConfig::new(args.threads), &progress, render, |o| match o {
-        Outcome::Error(e) => {
-            bar.eprintln(&e.to_string());
-            errors += 1;
-            Flow::Continue
+        Done {
+            rendered: rendered.map_err(|e| format!("{}: cannot render: {e}", rep.call.id)),
+            overall: a.score.overall,
+            kept: keep.then(|| Box::new((call.clone(), a.clone()))),
         }
-        Outcome::Call((rendered, overall)) => {
-            bar.tick(&progress);
-            if args.fail_under.is_some_and(|s| overall < s) {
-                under += 1;
+    };
+    let mut cfg = BatchConfig::new(args.threads);
+    cfg.redact = !args.no_redact;
+    let res = batch::run(inputs, analyzer, &opts, &cfg, &progress, render, |o| {
+        let done = match o {
+            Outcome::Error(e) => {
+                bar.eprintln(&e.to_string());
+                errors += 1;
+                return Flow::Continue;
             }
-            let bytes = match rendered {
-                Ok(b) => b,
-                Err(e) => {
-                    bar.eprintln(&e);
-                    errors += 1;
-                    return Flow::Continue;
+            Outcome::Call(d) => d,
+        };
+        bar.tick(&progress);
+        if args.fail_under.is_some_and(|s| done.overall < s) {
+            under += 1;
+        }
+        let bytes = match done.rendered {
+            Ok(b) => b,
+            Err(e) => {
+                bar.eprintln(&e);
+                errors += 1;
+                return Flow::Continue;
+            }
+        };
+        let mut res = framing.call(&mut sink, &bytes);
+        if let Some((call, analysis)) = done.kept.as_deref() {
+            if let Some(w) = &mut baseline_out {
+                w.add(call, analysis);
+            }
+            let rep = Report { call, analysis, lex: analyzer.lexicon() };
+            match format {
+                Format::Sarif => {
+                    res = res.and_then(|()| sarif_out.as_mut().map_or(Ok(()), |s| s.call(&mut sink, &rep)));
                 }
-            };
-            match broken_pipe_ok(framing.call(&mut sink, &bytes)) {
-                Ok(()) => Flow::Continue,
-                Err(code) => {
-                    exit = Some(code);
-                    Flow::Stop
+                Format::Html | Format::Md => {
+                    if let Err(code) = pages.write(&rep, &mut sink) {
+                        exit = Some(code);
+                        return Flow::Stop;
+                    }
                 }
+                _ => {}
+            }
+        }
+        match broken_pipe_ok(res) {
+            Ok(()) => Flow::Continue,
+            Err(code) => {
+                exit = Some(code);
+                Flow::Stop
             }
         }
     });
@@ -168,7 +216,21 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
     if let Some(code) = exit {
         return code;
     }
-    if let Err(code) = broken_pipe_ok(framing.end(&mut sink).and_then(|()| sink.flush())) {
+    if let Err(code) = broken_pipe_ok(framing.end(&mut sink)) {
+        return code;
+    }
+    if let Some(s) = sarif_out {
+        if let Err(code) = broken_pipe_ok(s.end(&mut sink)) {
+            return code;
+        }
+    }
+    if let Err(code) = pages.finish() {
+        return code;
+    }
+    if let Err(code) = broken_pipe_ok(sink.flush()) {
+        return code;
+    }
+    if let Err(code) = super::config::finish(&run, baseline_out.as_ref(), args) {
         return code;
     }
     if errors > 0 {

@@ -72,19 +72,14 @@ pub fn explain(code: &str, dir: Option<&Path>) -> u8 {
 pub fn check(dir: Option<&Path>) -> u8 {
     let loaded = match dir {
         Some(d) => lexicon::load_dir(d),
-        None => lexicon::load_builtin(),
+        None => lexicon::load_builtin_checked(),
     };
     let errors = match loaded {
         Ok(lex) => {
             let errs = lexicon::lint(&lex);
             if errs.is_empty() {
                 let phrases: usize = lex.rules.iter().map(|r| r.phrases.len()).sum();
-                println!(
-                    "ok: {} rules, {} phrases, {} signals",
-                    lex.rules.len(),
-                    phrases,
-                    lex.signals.len()
-                );
+                println!("ok: {} rules, {} phrases, {} signals", lex.rules.len(), phrases, lex.signals.len());
                 return 0;
             }
             errs

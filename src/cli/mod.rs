@@ -3,7 +3,11 @@
 
 mod analyze;
 mod catalog;
+mod config;
+mod lint;
+mod pages;
 mod summary;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,10 +52,47 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         lexicons: Option<PathBuf>,
     },
+    /// Compare calls with their hand labels (`NAME.expect.toml` beside `NAME.json`) and print precision and
+    /// recall per category. Exit 1 when a call's findings or cues differ from its labels.
+    Verify {
+        /// Labelled calls, or folders of them (default: samples).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Use these lexicons on top of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        lexicons: Option<PathBuf>,
+    },
     /// Work with lexicon files.
     Lexicons {
         #[command(subcommand)]
         cmd: LexiconsCmd,
+    },
+    /// Work with the configuration file (callcoach.toml).
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
+    },
+    /// Check call scripts and email, SMS and letter templates before they reach a customer: every line is agent
+    /// speech. Prints `file:line:col: CODE message`; exits 1 when anything is found (for CI).
+    Lint(lint::LintArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCmd {
+    /// Validate the configuration and show every setting in force and where it came from.
+    Check {
+        /// Read this file instead of the nearest callcoach.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// As `analyze --profile`, to see what a run with it would use.
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<String>,
+        /// As `analyze --lexicons`.
+        #[arg(long, value_name = "DIR")]
+        lexicons: Option<PathBuf>,
+        /// As `analyze --baseline`.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
 }
 
@@ -73,8 +114,9 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write the report to this file instead of standard output. With `--format html`, a folder (an existing one,
+    /// a path ending in `/`, or any path when there are several calls) gets one page per call and an index.html.
+    #[arg(long, value_name = "FILE_OR_DIR")]
     pub out: Option<PathBuf>,
     /// Compliance profile for every call: `us` (FDCPA, Regulation F), `uk` (FCA CONC 7) or `neutral` (the rules
     /// both share). Without it, a call's own "profile" field decides, and neutral applies when it has none.
@@ -99,7 +141,9 @@ pub struct AnalyzeArgs {
     /// Exit with status 1 when any call scores under SCORE.
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<i32>,
-    /// Show personal data (card numbers, phone numbers, emails) instead of redacting it.
+    /// Show personal data instead of redacting it. By default card numbers, SSNs, National Insurance numbers,
+    /// sort codes with account numbers, emails and phone numbers are replaced by placeholders such as `[card]`
+    /// before analysis, in every output format.
     #[arg(long)]
     pub no_redact: bool,
     /// Print nothing on standard error but errors.
@@ -109,6 +153,18 @@ pub struct AnalyzeArgs {
     /// (not) flagged?".
     #[arg(long)]
     pub explain_matches: bool,
+    /// Read settings from this file instead of the nearest callcoach.toml (current folder, then parents).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any callcoach.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Findings listed in this baseline file are shown as accepted and do not count (overrides the config's).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every finding of this run to FILE as an accepted-findings baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Parse the command line, run, and map the outcome to an exit status.
@@ -120,6 +176,11 @@ pub fn main() -> ExitCode {
         Cmd::Rules { format, lexicons } => catalog::rules(format, lexicons.as_deref()),
         Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
         Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
+        Cmd::Verify { paths, lexicons } => verify::run(&paths, lexicons.as_deref()),
+        Cmd::Config { cmd: ConfigCmd::Check { config, profile, lexicons, baseline } } => {
+            config::check(config.as_deref(), profile.as_deref(), lexicons.as_deref(), baseline.as_deref())
+        }
+        Cmd::Lint(a) => lint::run(&a),
     };
     ExitCode::from(code)
 }

@@ -79,6 +79,9 @@ pub struct SummaryArgs {
     /// Print nothing on standard error but errors.
     #[arg(long)]
     pub quiet: bool,
+    /// Analyse the text as it is, without redacting personal data first (as in `analyze`).
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 /// Run `callcoach summary`; returns the exit status (0 ok, 1 under --fail-under, 2 an input failed).
@@ -125,7 +128,7 @@ pub fn run(args: &SummaryArgs) -> u8 {
             inputs,
             &analyzer,
             &opts,
-            &BatchConfig::new(args.threads),
+            &BatchConfig { redact: !args.no_redact, ..BatchConfig::new(args.threads) },
             &progress,
             |call, a| CallStats::new(call, a, group_by, contact),
             |o| {

@@ -85,7 +85,8 @@ fn looks_like_jsonl(bytes: &[u8]) -> bool {
     let mut lines = bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace));
     match (lines.next(), lines.next()) {
         (Some(a), Some(b)) => {
-            serde_json::from_slice::<serde_json::Value>(a).is_ok() && b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')
+            serde_json::from_slice::<serde_json::Value>(a).is_ok()
+                && b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')
         }
         _ => false,
     }
@@ -94,6 +95,16 @@ fn looks_like_jsonl(bytes: &[u8]) -> bool {
 /// Read every call in one input. A file in a line-oriented format yields one result per record, so one bad record
 /// does not hide the others.
 pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Call, InputError>> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return vec![Err(InputError::new(source.clone(), "empty input: expected a transcript"))];
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        return vec![Err(InputError::new(
+            source.at_line(line),
+            "not valid UTF-8 text (a binary file?); transcripts must be saved as UTF-8",
+        ))];
+    }
     let format = match opts.format {
         InputFormat::Auto => detect(bytes, &source.path),
         f => f,

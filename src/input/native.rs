@@ -147,8 +147,9 @@ pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<C
     let profile = opt_string(&mut obj, "profile", source)?;
     let account = match obj.remove("account") {
         None | Some(Value::Null) => Account::default(),
-        Some(v @ Value::Object(_)) => serde_json::from_value(v)
-            .map_err(|e| InputError::new(source.clone(), format!("account: {e}")))?,
+        Some(v @ Value::Object(_)) => {
+            serde_json::from_value(v).map_err(|e| InputError::new(source.clone(), format!("account: {e}")))?
+        }
         Some(v) => return Err(wrong(source, "account", "an object of account facts", &v)),
     };
     let suppress = match obj.remove("suppress") {

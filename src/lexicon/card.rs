@@ -112,7 +112,8 @@ pub fn explain(r: &Rule) -> String {
     if !r.better.is_empty() {
         let _ = writeln!(s, "\nBetter\n  \"{}\"", r.better);
     }
-    let (flagged, traps): (Vec<_>, Vec<_>) = r.examples.iter().partition(|e| e.expect.iter().any(|x| x.starts_with(r.code)));
+    let (flagged, traps): (Vec<_>, Vec<_>) =
+        r.examples.iter().partition(|e| e.expect.iter().any(|x| x.starts_with(r.code)));
     for (title, list) in [("Flagged", flagged), ("Not flagged (traps)", traps)] {
         if list.is_empty() {
             continue;
@@ -127,9 +128,15 @@ pub fn explain(r: &Rule) -> String {
         }
     }
     if let Some(e) = &r.engine {
-        let _ = writeln!(s, "\nEngine\n  {e} (a conversation rule in src/rules/)");
+        let what = if super::TEMPLATE_ENGINES.contains(&e.as_str()) {
+            "run by `callcoach lint` on email and SMS templates"
+        } else {
+            "a conversation rule in src/rules/"
+        };
+        let _ = writeln!(s, "\nEngine\n  {e} ({what})");
     } else {
-        let _ = writeln!(s, "\nPhrases\n  {} phrases and {} patterns in {}", r.phrases.len(), r.patterns.len(), r.origin);
+        let _ =
+            writeln!(s, "\nPhrases\n  {} phrases and {} patterns in {}", r.phrases.len(), r.patterns.len(), r.origin);
     }
     s
 }
@@ -144,7 +151,17 @@ pub fn markdown(lex: &Lexicon) -> String {
     let rules = sorted(lex);
     for r in &rules {
         let sev = r.severity.map(|s| s.as_str()).unwrap_or(kind_name(r));
-        let _ = writeln!(s, "| [{}](#{}) | {} | {} | {} | {} | {} |", r.code, r.code.to_lowercase(), r.name, r.category, sev, profiles(r), r.summary.replace('|', "\\|"));
+        let _ = writeln!(
+            s,
+            "| [{}](#{}) | {} | {} | {} | {} | {} |",
+            r.code,
+            r.code.to_lowercase(),
+            r.name,
+            r.category,
+            sev,
+            profiles(r),
+            r.summary.replace('|', "\\|")
+        );
     }
     for r in &rules {
         let _ = writeln!(s, "\n## {}\n\n```text\n{}```", r.code, explain(r));

@@ -146,7 +146,12 @@ pub const ENGINES: &[&str] = &[
     "contact-frequency",
     "contact-after-conversation",
     "contact-hours",
+    "missing-opt-out",
 ];
+
+/// Engines that run only in `callcoach lint` (templates of letters, emails and texts), never on a call: their
+/// flagged examples are templates, tested in `tests/lint.rs`, so their cards carry only call traps.
+pub const TEMPLATE_ENGINES: &[&str] = &["missing-opt-out"];
 
 struct Parsed {
     rules: Vec<Rule>,
@@ -190,7 +195,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
                 continue;
             }
             (Some(_), _) => {
-                err(format!("{who}: only findings have a severity; remove it from this {} rule", category));
+                err(format!("{who}: only findings have a severity; remove it from this {category} rule"));
                 continue;
             }
             (None, _) => None,
@@ -223,10 +228,8 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
                 continue;
             }
         }
-        let allege = raw.allege.unwrap_or(matches!(
-            category,
-            Category::Pressure | Category::Abuse | Category::Misleading
-        ));
+        let allege =
+            raw.allege.unwrap_or(matches!(category, Category::Pressure | Category::Abuse | Category::Misleading));
         let examples = raw
             .example
             .into_iter()
@@ -291,10 +294,13 @@ fn merge_context(into: &mut ContextWords, add: ContextWords) {
 }
 
 /// Merge files in order: a later rule with an existing code replaces it; signals and context words add up.
-fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>) -> Lexicon {
+/// `check` runs the phrase-level validation (expansion, duplicates), which costs as much as compiling them.
+fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>, check: bool) -> Lexicon {
     let mut lex = Lexicon::default();
     for (name, text) in files {
-        let Some(p) = parse_file(&name, &text, errors) else { continue };
+        let Some(p) = parse_file(&name, &text, errors) else {
+            continue;
+        };
         for r in p.rules {
             match lex.rules.iter_mut().find(|x| x.code == r.code) {
                 Some(slot) if slot.origin.split(':').next() != Some(name.as_str()) => *slot = r,
@@ -314,7 +320,7 @@ fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>) -> Lexico
     if lex.context.negation_window == 0 {
         lex.context.negation_window = 6;
     }
-    validate(&lex, errors);
+    validate(&lex, errors, check);
     lex
 }
 
@@ -324,9 +330,10 @@ fn err_at(origin: &str, message: String) -> LexiconError {
 }
 
 /// Structural checks every loaded lexicon must pass (the analyzer refuses to run otherwise).
-fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
+fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
     let mut names = HashSet::new();
-    let mut phrase_owner: HashMap<String, &str> = HashMap::new();
+    // A phrase may be in a finding (agent turns) and a cue (customer turns): they never compete for a turn.
+    let mut phrase_owner: HashMap<(String, Kind, Role), &str> = HashMap::new();
     for r in &lex.rules {
         let e = |m: String| err_at(&r.origin, format!("rule {}: {m}", r.code));
         let c = r.code.as_bytes();
@@ -347,7 +354,7 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
             (None, true) => errors.push(e("no phrases, patterns or engine: the rule can never fire".into())),
             _ => {}
         }
-        for p in &r.phrases {
+        for p in r.phrases.iter().filter(|_| phrases) {
             match expand_phrase(p) {
                 Err(m) => errors.push(e(m)),
                 Ok(vs) => {
@@ -359,15 +366,19 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>) {
                         }
                         for slot in n.split(' ').filter(|w| w.starts_with('{')) {
                             if slot != "{amount}" && slot != "{time}" {
-                                errors.push(e(format!("unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}")));
+                                errors.push(e(format!(
+                                    "unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}"
+                                )));
                             }
                         }
-                        match phrase_owner.get(&n) {
+                        let key = (n, r.kind(), r.speaker);
+                        match phrase_owner.get(&key) {
                             Some(owner) if *owner != r.code => errors.push(e(format!(
-                                "phrase {n:?} is also in rule {owner}; a phrase belongs to one rule"
+                                "phrase {:?} is also in rule {owner}; a phrase belongs to one rule",
+                                key.0
                             ))),
                             _ => {
-                                phrase_owner.insert(n, r.code);
+                                phrase_owner.insert(key, r.code);
                             }
                         }
                     }
@@ -440,14 +451,18 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
                 trap = true;
             }
         }
+        // A template-only rule cannot fire on a call example (see TEMPLATE_ENGINES).
+        let template_only = r.engine.as_deref().is_some_and(|e| TEMPLATE_ENGINES.contains(&e));
         // Contact-pattern rules judge an account's calls across an archive (src/contact.rs, tested there), so
         // no single-call example can fire them; their examples are traps only.
         let archive_rule = r.engine.as_deref().is_some_and(|e| e.starts_with("contact-"));
-        if !flagged && !archive_rule {
+        if !flagged && !template_only && !archive_rule {
             errors.push(e("no example where the rule fires: add one with its code in expect".into()));
         }
         if !trap {
-            errors.push(e("no trap: add an example where the rule must not fire (negation, reported speech, a question)".into()));
+            errors.push(e(
+                "no trap: add an example where the rule must not fire (negation, reported speech, a question)".into(),
+            ));
         }
     }
     errors
@@ -480,13 +495,27 @@ pub fn load_builtin() -> Result<Lexicon, Vec<LexiconError>> {
     load_with(None)
 }
 
+/// Load the built-in lexicons with every phrase validated too (for `lexicons check` and the test suite; the
+/// analyzer skips this because the tests guarantee it for the built-in files).
+///
+/// # Errors
+/// Every problem found, with file and line.
+pub fn load_builtin_checked() -> Result<Lexicon, Vec<LexiconError>> {
+    let mut errors = Vec::new();
+    let files = embedded::EMBEDDED.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect();
+    let lex = merge(files, &mut errors, true);
+    if errors.is_empty() {
+        Ok(lex)
+    } else {
+        Err(errors)
+    }
+}
+
 fn read_dir_files(dir: &Path, errors: &mut Vec<LexiconError>) -> Vec<(String, String)> {
     let mut paths: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect(),
+        Ok(rd) => {
+            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect()
+        }
         Err(e) => {
             errors.push(LexiconError {
                 file: dir.display().to_string(),
@@ -501,7 +530,11 @@ fn read_dir_files(dir: &Path, errors: &mut Vec<LexiconError>) -> Vec<(String, St
     for p in paths {
         match std::fs::read_to_string(&p) {
             Ok(t) => files.push((p.display().to_string(), t)),
-            Err(e) => errors.push(LexiconError { file: p.display().to_string(), line: 1, message: format!("cannot read: {e}") }),
+            Err(e) => errors.push(LexiconError {
+                file: p.display().to_string(),
+                line: 1,
+                message: format!("cannot read: {e}"),
+            }),
         }
     }
     files
@@ -514,7 +547,7 @@ fn read_dir_files(dir: &Path, errors: &mut Vec<LexiconError>) -> Vec<(String, St
 pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<LexiconError>> {
     let mut errors = Vec::new();
     let files = read_dir_files(dir, &mut errors);
-    let lex = merge(files, &mut errors);
+    let lex = merge(files, &mut errors, true);
     if errors.is_empty() {
         Ok(lex)
     } else {
@@ -528,18 +561,31 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<LexiconError>> {
 /// # Errors
 /// Every problem found, with file and line.
 pub fn load_with(user_dir: Option<&Path>) -> Result<Lexicon, Vec<LexiconError>> {
+    load_dirs(user_dir.as_slice())
+}
+
+/// Load the built-in lexicons, then each user folder in order (the configuration's `lexicons`, then
+/// `--lexicons`): a later folder's rule replaces an earlier one with the same code. `replace = true` in any of
+/// them means the built-in files are not loaded.
+///
+/// # Errors
+/// Every problem found, with file and line.
+pub fn load_dirs(user_dirs: &[&Path]) -> Result<Lexicon, Vec<LexiconError>> {
     let mut errors = Vec::new();
-    let user = user_dir.map(|d| read_dir_files(d, &mut errors)).unwrap_or_default();
+    let user: Vec<(String, String)> = user_dirs.iter().flat_map(|d| read_dir_files(d, &mut errors)).collect();
     let replace = user.iter().any(|(_, t)| {
-        toml::from_str::<toml::Table>(t).ok().and_then(|t| t.get("replace").and_then(toml::Value::as_bool)) == Some(true)
+        toml::from_str::<toml::Table>(t).ok().and_then(|t| t.get("replace").and_then(toml::Value::as_bool))
+            == Some(true)
     });
     let mut files: Vec<(String, String)> = if replace {
         Vec::new()
     } else {
         embedded::EMBEDDED.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect()
     };
+    // A user's folder is checked in full: its phrases have never been through the test suite.
+    let check = !user.is_empty();
     files.extend(user);
-    let lex = merge(files, &mut errors);
+    let lex = merge(files, &mut errors, check);
     if errors.is_empty() {
         Ok(lex)
     } else {

@@ -9,7 +9,10 @@ mod load;
 
 pub use card::{card, explain, markdown, sorted, table, CardOut};
 pub use expand::{expand_phrase, normalise_phrase, MAX_VARIANTS};
-pub use load::{lint, load_builtin, load_dir, load_with, parse_example_turn, parse_expect, LexiconError, ENGINES};
+pub use load::{
+    lint, load_builtin, load_builtin_checked, load_dir, load_dirs, load_with, parse_example_turn, parse_expect,
+    LexiconError, ENGINES, TEMPLATE_ENGINES,
+};
 
 use crate::call::{Account, Role};
 use crate::finding::{Category, Kind, Severity};

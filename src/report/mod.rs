@@ -2,6 +2,10 @@
 //! module with one function. Reporters never decide anything: they print what the rules produced.
 
 pub mod csv;
+pub mod html;
+pub mod lines;
+pub mod md;
+pub mod sarif;
 pub mod schema;
 pub mod text;
 
@@ -23,6 +27,14 @@ pub enum Format {
     Jsonl,
     /// One row per call (scores, counts per category, top rules) for spreadsheets; RFC 4180.
     Csv,
+    /// SARIF 2.1.0 for code-scanning viewers: one result per finding, rule metadata from the catalog.
+    Sarif,
+    /// One line per finding, `file:turn:col: CODE message`, for editors and grep.
+    Lines,
+    /// A self-contained HTML page per call (with `--out DIR`, one file per call and an `index.html`).
+    Html,
+    /// The report as Markdown, for tickets and chats.
+    Md,
 }
 
 /// Everything a reporter needs about one call.
@@ -68,37 +80,39 @@ pub struct RenderOptions {
     pub explain_matches: bool,
 }
 
-/// Render one call in `format` into `out`. Runs on the batch workers, so formatting parallelises; the
+/// Render one call in `format` into `out` (nothing for formats that are not [`Format::renders_per_call`]).
+/// Runs on the batch workers, so formatting parallelises; the
 /// [`Framing`] then only stitches the pieces together in input order. A new format adds one arm here (and, if it
 /// needs a header or a closing, one in [`Framing`]).
 ///
 /// # Errors
 /// Serialisation failed.
-pub fn render(
-    format: Format,
-    r: &Report<'_>,
-    opts: &RenderOptions,
-    out: &mut Vec<u8>,
-) -> io::Result<()> {
+pub fn render(format: Format, r: &Report<'_>, opts: &RenderOptions, out: &mut Vec<u8>) -> io::Result<()> {
     match format {
         Format::Text => {
             text::write(out, r, opts.color)?;
             if opts.explain_matches {
                 for d in &r.analysis.decisions {
-                    writeln!(
-                        out,
-                        "    ~ {} turn {} \"{}\" [{}]: {}",
-                        d.code, d.turn, d.text, d.context, d.outcome
-                    )?;
+                    writeln!(out, "    ~ {} turn {} \"{}\" [{}]: {}", d.code, d.turn, d.text, d.context, d.outcome)?;
                 }
             }
             Ok(())
         }
         Format::Jsonl => write_jsonl(out, r),
         // The framing adds the array around several calls.
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &schema::CallOut::new(r))
-            .map_err(io::Error::from),
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &schema::CallOut::new(r)).map_err(io::Error::from),
         Format::Csv => csv::write(out, r),
+        Format::Lines => lines::write(out, r),
+        // Formats with state across calls (one SARIF document; HTML and Markdown pages with an index) are
+        // written by their own writers on the output side, from the call and its analysis.
+        Format::Sarif | Format::Html | Format::Md => Ok(()),
+    }
+}
+
+impl Format {
+    /// Whether [`render`] renders this format on the workers; the others need their writer's state.
+    pub fn renders_per_call(self) -> bool {
+        !matches!(self, Format::Sarif | Format::Html | Format::Md)
     }
 }
 
@@ -114,11 +128,7 @@ pub struct Framing {
 impl Framing {
     /// A framing for `format`.
     pub fn new(format: Format) -> Framing {
-        Framing {
-            format,
-            calls: 0,
-            held: None,
-        }
+        Framing { format, calls: 0, held: None }
     }
 
     /// Write what precedes the first call (the CSV header).

@@ -50,7 +50,9 @@ pub fn write(w: &mut dyn Write, r: &Report<'_>, color: bool) -> io::Result<()> {
         s.compliance
     )?;
     let counted = a.findings.iter().filter(|f| !f.accepted).count();
-    if let Some(worst) = a.findings.iter().filter(|f| !f.accepted).max_by_key(|f| (f.severity, std::cmp::Reverse(f.turn))) {
+    if let Some(worst) =
+        a.findings.iter().filter(|f| !f.accepted).max_by_key(|f| (f.severity, std::cmp::Reverse(f.turn)))
+    {
         writeln!(
             w,
             "worst moment: turn {} ({} {}): {}",
@@ -62,13 +64,8 @@ pub fn write(w: &mut dyn Write, r: &Report<'_>, color: bool) -> io::Result<()> {
     }
     writeln!(w, "{} findings, {} customer cues, {} credits", counted, a.cues.len(), a.credits.len())?;
     for (ti, turn) in r.call.turns.iter().enumerate() {
-        let items: Vec<&Item> = a
-            .findings
-            .iter()
-            .chain(a.cues.iter())
-            .chain(a.credits.iter())
-            .filter(|i| i.turn == ti)
-            .collect();
+        let items: Vec<&Item> =
+            a.findings.iter().chain(a.cues.iter()).chain(a.credits.iter()).filter(|i| i.turn == ti).collect();
         writeln!(w)?;
         let marked = mark(&turn.text, &items, &st);
         let who = format!("[{ti}] {}", turn.role);

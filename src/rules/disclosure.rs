@@ -14,9 +14,12 @@ pub const IDENTIFY_WITHIN: usize = 3;
 
 /// Emit disclosure and privacy findings.
 pub fn apply(w: &Window<'_>, out: &mut Analysis) {
-    let collection = w.facts.iter().any(|f| f.signal("collection-context").is_some() || f.signal("payment-ask").is_some());
+    let collection =
+        w.facts.iter().any(|f| f.signal("collection-context").is_some() || f.signal("payment-ask").is_some());
     let agent_turns: Vec<usize> = (0..w.call.turns.len()).filter(|&i| w.call.turns[i].role == Role::Agent).collect();
-    let Some(&first) = agent_turns.first() else { return };
+    let Some(&first) = agent_turns.first() else {
+        return;
+    };
     if !collection {
         return;
     }
@@ -41,7 +44,9 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
 
 /// A debt detail in an agent turn before the customer has answered a verification question.
 fn verification_first(w: &Window<'_>, out: &mut Analysis, agent_turns: &[usize]) {
-    let Some(rule) = w.rule("verification-first") else { return };
+    let Some(rule) = w.rule("verification-first") else {
+        return;
+    };
     let verified_by = |d: usize| {
         out.credits.iter().any(|c| {
             c.category == Category::Verification
@@ -63,10 +68,13 @@ fn verification_first(w: &Window<'_>, out: &mut Analysis, agent_turns: &[usize])
 /// A debt detail said after a third party came on the line (a `third-party` cue or a speaker with role
 /// `other`), before verification of the right party again.
 fn third_party(w: &Window<'_>, out: &mut Analysis) {
-    let Some(rule) = w.rule("third-party-disclosure") else { return };
+    let Some(rule) = w.rule("third-party-disclosure") else {
+        return;
+    };
     let mut since: Option<usize> = None;
     for (t, turn) in w.call.turns.iter().enumerate() {
-        let third = turn.role == Role::Other || out.cues.iter().any(|c| c.turn == t && c.category == Category::ThirdParty);
+        let third =
+            turn.role == Role::Other || out.cues.iter().any(|c| c.turn == t && c.category == Category::ThirdParty);
         if third {
             since = Some(t);
             continue;
@@ -74,7 +82,9 @@ fn third_party(w: &Window<'_>, out: &mut Analysis) {
         match turn.role {
             Role::Customer => {
                 // A customer turn that follows a verification question re-establishes the right party.
-                if since.is_some_and(|s| out.credits.iter().any(|c| c.category == Category::Verification && c.turn > s && c.turn < t)) {
+                if since.is_some_and(|s| {
+                    out.credits.iter().any(|c| c.category == Category::Verification && c.turn > s && c.turn < t)
+                }) {
                     since = None;
                 }
             }

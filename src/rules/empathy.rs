@@ -13,7 +13,9 @@ use crate::finding::{Category, Kind};
 /// first is a filler.
 pub fn response_turns(w: &Window<'_>, t: usize) -> Vec<usize> {
     let mut it = w.agent_turns_after(t);
-    let Some(a1) = it.next() else { return Vec::new() };
+    let Some(a1) = it.next() else {
+        return Vec::new();
+    };
     // A customer may speak twice in a row; the agent's next turn answers both.
     if w.facts[a1].is_filler() {
         match it.next() {
@@ -29,8 +31,12 @@ pub fn response_turns(w: &Window<'_>, t: usize) -> Vec<usize> {
 fn acknowledges(cue: Category, credit: Category) -> bool {
     use Category::*;
     match cue {
-        Hardship | Health | Bereavement | Distress | Vulnerability | Anger => matches!(credit, Empathy | Reassurance),
-        CeaseRequest | Attorney | Dispute | ValidationRequest => matches!(credit, Rights | Reassurance | Empathy),
+        Hardship | Health | Bereavement | Distress | Vulnerability | Anger => {
+            matches!(credit, Empathy | Reassurance)
+        }
+        CeaseRequest | Attorney | Dispute | ValidationRequest => {
+            matches!(credit, Rights | Reassurance | Empathy)
+        }
         Confusion => matches!(credit, Identification | Rights | Reassurance | Recap | Empathy),
         Allegation => matches!(credit, Empathy | Courtesy | Rights | Reassurance),
         ThirdParty => matches!(credit, Courtesy | Verification | Identification | Rights),
@@ -60,7 +66,11 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         let voided = resp.iter().any(|&a| !w.facts[a].voided_empathy.is_empty());
         let demand = resp.iter().any(|&a| {
             w.facts[a].signal("payment-ask").is_some()
-                || out.findings.iter().any(|f| f.turn == a && f.kind() == Kind::Finding && matches!(f.category, Category::Pressure | Category::Abuse))
+                || out.findings.iter().any(|f| {
+                    f.turn == a
+                        && f.kind() == Kind::Finding
+                        && matches!(f.category, Category::Pressure | Category::Abuse)
+                })
         });
         let engine = if voided {
             "empathy-then-pressure"

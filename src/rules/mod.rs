@@ -16,7 +16,7 @@ use crate::context::judge;
 use crate::finding::{Category, Item, Kind, Severity};
 use crate::lexicon::{Lexicon, Negated, Rule, SIGNALS};
 use crate::matcher::{Hit, Scanner, Target};
-use crate::score::{score, Scorecard};
+use crate::score::{score_with, Scorecard, Weights};
 use crate::tokenize::{tokenize, TurnTokens};
 
 /// The profiles callcoach knows: `neutral` runs the rules both jurisdictions share.
@@ -61,19 +61,17 @@ impl TurnFacts {
 
     /// Whether the turn is only a filler ("okay", "mm-hmm, one moment").
     pub fn is_filler(&self) -> bool {
-        let Some(i) = SIGNALS.iter().position(|s| *s == "filler") else { return false };
+        let Some(i) = SIGNALS.iter().position(|s| *s == "filler") else {
+            return false;
+        };
         if self.words == 0 {
             return true;
         }
         if self.words > 4 {
             return false;
         }
-        let covered: usize = self
-            .signals
-            .iter()
-            .filter(|s| s.signal as usize == i)
-            .map(|s| s.tok_end - s.tok_start)
-            .sum();
+        let covered: usize =
+            self.signals.iter().filter(|s| s.signal as usize == i).map(|s| s.tok_end - s.tok_start).sum();
         covered >= self.words
     }
 }
@@ -170,13 +168,23 @@ pub struct Decision {
     pub outcome: String,
 }
 
+/// A pass over a finished analysis, run after the rules and before scoring: the configuration's disabled rules
+/// and allow lists ([`crate::config::Policy`]) and accepted-findings baselines ([`crate::baseline::Baseline`]).
+/// Keeping them out of the rules means a rule never has to know whether its output will be shown.
+pub trait PostPass: std::fmt::Debug + Send + Sync {
+    /// Drop or accept items of `analysis`; the score is computed afterwards.
+    fn apply(&self, call: &Call, analysis: &mut Analysis);
+}
+
 /// The analyzer: a lexicon compiled for every profile. Build once; `analyze` is `&self` and thread-safe.
 #[derive(Clone, Debug)]
 pub struct Analyzer {
     lex: Arc<Lexicon>,
-    scanners: Vec<(&'static str, Scanner)>,
+    scanner: Scanner,
     engines: HashMap<String, usize>,
     profile: Option<String>,
+    weights: Weights,
+    post: Vec<Arc<dyn PostPass>>,
 }
 
 impl Analyzer {
@@ -191,17 +199,28 @@ impl Analyzer {
                 return Err(format!("unknown profile {p:?}; expected us, uk or neutral"));
             }
         }
-        let scanners = PROFILES
-            .iter()
-            .map(|p| Scanner::new(&lex, p).map(|s| (*p, s)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let engines = lex
-            .rules
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.engine.clone().map(|e| (e, i)))
-            .collect();
-        Ok(Analyzer { lex: Arc::new(lex), scanners, engines, profile: profile.map(str::to_owned) })
+        let scanner = Scanner::new(&lex)?;
+        let engines = lex.rules.iter().enumerate().filter_map(|(i, r)| r.engine.clone().map(|e| (e, i))).collect();
+        Ok(Analyzer {
+            lex: Arc::new(lex),
+            scanner,
+            engines,
+            profile: profile.map(str::to_owned),
+            weights: Weights::default(),
+            post: Vec::new(),
+        })
+    }
+
+    /// Score with these subscore weights instead of the rubric's defaults.
+    pub fn with_weights(mut self, weights: Weights) -> Analyzer {
+        self.weights = weights;
+        self
+    }
+
+    /// Run `pass` on every analysis, after the passes added before it and before scoring.
+    pub fn with_post_pass(mut self, pass: Arc<dyn PostPass>) -> Analyzer {
+        self.post.push(pass);
+        self
     }
 
     /// The built-in lexicons, compiled.
@@ -225,10 +244,6 @@ impl Analyzer {
         PROFILES.iter().find(|x| x.eq_ignore_ascii_case(p)).copied().unwrap_or("neutral")
     }
 
-    fn scanner(&self, profile: &str) -> &Scanner {
-        self.scanners.iter().find(|(p, _)| *p == profile).map(|(_, s)| s).unwrap_or(&self.scanners[0].1)
-    }
-
     fn engine(&self, name: &str, profile: &str) -> Option<&Rule> {
         let r = &self.lex.rules[*self.engines.get(name)?];
         r.in_profile(profile).then_some(r)
@@ -237,7 +252,7 @@ impl Analyzer {
     /// Analyse one call.
     pub fn analyze(&self, call: &Call) -> Analysis {
         let profile = self.profile_for(call);
-        let scanner = self.scanner(profile);
+        let scanner = &self.scanner;
         let mut out = Analysis { profile: profile.to_owned(), ..Analysis::default() };
         let mut facts = Vec::with_capacity(call.turns.len());
         for (ti, turn) in call.turns.iter().enumerate() {
@@ -258,7 +273,10 @@ impl Analyzer {
                 }
             }
         }
-        out.score = score(&out, &self.lex);
+        for pass in &self.post {
+            pass.apply(call, &mut out);
+        }
+        out.score = score_with(&out, &self.lex, &self.weights);
         out
     }
 
@@ -282,7 +300,13 @@ impl Analyzer {
         }
         for h in hits {
             if let Target::Signal(s) = h.target {
-                facts.signals.push(SignalHit { signal: s, start: h.start, end: h.end, tok_start: h.tok_start, tok_end: h.tok_end });
+                facts.signals.push(SignalHit {
+                    signal: s,
+                    start: h.start,
+                    end: h.end,
+                    tok_start: h.tok_start,
+                    tok_end: h.tok_end,
+                });
             }
         }
         let no_decision = facts.signal("no-decision").is_some();
@@ -291,6 +315,9 @@ impl Analyzer {
         for h in rule_hits {
             let Target::Rule(ri) = h.target else { continue };
             let rule = &self.lex.rules[ri as usize];
+            if !rule.in_profile(profile) {
+                continue;
+            }
             let ctx = judge(scanner, tt, hits, &h);
             let decide = |outcome: &str, out: &mut Analysis| {
                 out.decisions.push(Decision {
@@ -359,7 +386,10 @@ impl Analyzer {
                     }
                 }
                 Kind::Finding => {}
-                Kind::Cue | Kind::Credit if turn.role == rule.speaker || (rule.category == Category::ThirdParty && turn.role == Role::Other) => {
+                Kind::Cue | Kind::Credit
+                    if turn.role == rule.speaker
+                        || (rule.category == Category::ThirdParty && turn.role == Role::Other) =>
+                {
                     if ctx.negated {
                         decide("dropped: negated", out);
                         continue;
@@ -375,17 +405,25 @@ impl Analyzer {
             .any(|i| matches!(i.category, Category::Options | Category::Affordability | Category::Signposting));
         let pressure_after = |pos: usize| {
             turn_items.iter().any(|i| {
-                i.start >= pos && matches!(i.category, Category::Pressure | Category::Abuse) && i.severity > Some(Severity::Info)
-            }) || (!has_options && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
+                i.start >= pos
+                    && matches!(i.category, Category::Pressure | Category::Abuse)
+                    && i.severity > Some(Severity::Info)
+            }) || (!has_options
+                && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
         };
         let void: Vec<bool> = turn_items
             .iter()
             .map(|i| i.category == Category::Empathy && turn.role == Role::Agent && pressure_after(i.end))
             .collect();
-        let (voided, kept): (Vec<(Item, bool)>, Vec<(Item, bool)>) =
-            turn_items.into_iter().zip(void).partition(|(_, v)| *v);
-        let voided: Vec<Item> = voided.into_iter().map(|(i, _)| i).collect();
-        let kept = kept.into_iter().map(|(i, _)| i);
+        let mut voided = Vec::new();
+        let mut kept = Vec::new();
+        for (it, v) in turn_items.into_iter().zip(void) {
+            if v {
+                voided.push(it);
+            } else {
+                kept.push(it);
+            }
+        }
         for v in &voided {
             out.decisions.push(Decision {
                 code: v.code,
@@ -442,9 +480,11 @@ fn longest_per_kind(lex: &Lexicon, hits: &[Hit]) -> Vec<Hit> {
                 && ok == k
                 && o.tok_start <= h.tok_start
                 && o.tok_end >= h.tok_end
-                && (o.tok_end - o.tok_start > h.tok_end - h.tok_start || (o.tok_start, o.tok_end) == (h.tok_start, h.tok_end) && j < i)
+                && (o.tok_end - o.tok_start > h.tok_end - h.tok_start
+                    || (o.tok_start, o.tok_end) == (h.tok_start, h.tok_end) && j < i)
         });
-        let overlaps_same_rule = kept.iter().any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
+        let overlaps_same_rule =
+            kept.iter().any(|o| o.target == h.target && o.tok_end > h.tok_start && h.tok_end > o.tok_start);
         if !inside && !overlaps_same_rule {
             kept.push(*h);
         }

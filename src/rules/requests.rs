@@ -29,13 +29,12 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
         if done.contains(&category) {
             continue;
         }
-        let Some(rule) = engine_for(category).and_then(|e| w.rule(e)) else { continue };
+        let Some(rule) = engine_for(category).and_then(|e| w.rule(e)) else {
+            continue;
+        };
         for a in w.agent_turns_after(turn) {
-            let pressure = out
-                .findings
-                .iter()
-                .find(|f| f.turn == a && f.category == Category::Pressure)
-                .map(|f| (f.start, f.end));
+            let pressure =
+                out.findings.iter().find(|f| f.turn == a && f.category == Category::Pressure).map(|f| (f.start, f.end));
             let ask = w.facts[a].signal("payment-ask").map(|s| (s.start, s.end));
             if let Some((s, e)) = pressure.or(ask) {
                 let mut f = item(rule, w.call, a, s, e);
