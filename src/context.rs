@@ -54,13 +54,19 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
 
     let mut negated = false;
     let lo = hit.tok_start.saturating_sub(scanner.negation_window);
-    for t in toks[lo..hit.tok_start].iter().rev() {
+    for k in (lo..hit.tok_start).rev() {
+        let t = &toks[k];
         if t.sentence != sentence || t.clause != clause {
             break;
         }
         if scanner.is_negator(&t.norm) {
-            negated = true;
-            break;
+            // "why don't you", "not only": the negator belongs to a fixed phrase and negates nothing after it.
+            let pseudo = hits.iter().any(|h| h.target == Target::PseudoNegation && h.tok_start <= k && k < h.tok_end);
+            if !pseudo {
+                negated = true;
+                break;
+            }
+            continue;
         }
         if !scanner.is_bridge(&t.norm) {
             break;

@@ -18,6 +18,7 @@
 //! - [`report`] renders the result; [`batch`] runs many calls in parallel in input order.
 //! - [`config`] reads `callcoach.toml` (rules off, severities, allow lists, weights) and [`baseline`] marks
 //!   findings already reviewed as accepted.
+//! - [`live`] coaches a call while it happens, one turn at a time.
 //!
 //! ```
 //! use callcoach::call::{Call, Role, Turn};
@@ -43,6 +44,7 @@ pub mod expect;
 pub mod finding;
 pub mod input;
 pub mod lexicon;
+pub mod live;
 pub mod matcher;
 pub mod redact;
 pub mod report;

@@ -29,6 +29,8 @@ pub enum Target {
     Hedge,
     /// A question opener.
     QuestionOpener,
+    /// A phrase whose negator does not negate ("why don't you", "not only", "no doubt").
+    PseudoNegation,
 }
 
 /// One match of a pattern in a turn.
@@ -132,6 +134,7 @@ impl Scanner {
             (&c.agent_echo, Target::Echo),
             (&c.hedges, Target::Hedge),
             (&c.question_openers, Target::QuestionOpener),
+            (&c.pseudo_negations, Target::PseudoNegation),
         ] {
             for p in list {
                 add(p, t, &mut regexes)?;

@@ -3,8 +3,10 @@
 
 mod analyze;
 mod catalog;
+mod check;
 mod config;
 mod lint;
+mod live;
 mod pages;
 mod summary;
 mod verify;
@@ -62,6 +64,10 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         lexicons: Option<PathBuf>,
     },
+    /// One call from the agent's side, on one screen: the score, what went well, what to work on.
+    Check(check::CheckArgs),
+    /// Coach a call as it happens: read turns from standard input, print an alert the moment one is due.
+    Live(live::LiveArgs),
     /// Work with lexicon files.
     Lexicons {
         #[command(subcommand)]
@@ -181,6 +187,8 @@ pub fn main() -> ExitCode {
             config::check(config.as_deref(), profile.as_deref(), lexicons.as_deref(), baseline.as_deref())
         }
         Cmd::Lint(a) => lint::run(&a),
+        Cmd::Check(a) => check::run(&a),
+        Cmd::Live(a) => live::run(&a),
     };
     ExitCode::from(code)
 }

@@ -110,6 +110,8 @@ struct RawContext {
     hedges: Vec<String>,
     #[serde(default)]
     question_openers: Vec<String>,
+    #[serde(default)]
+    pseudo_negations: Vec<String>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -276,6 +278,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             agent_echo: c.agent_echo,
             hedges: c.hedges,
             question_openers: c.question_openers,
+            pseudo_negations: c.pseudo_negations,
         }
     });
     Some(Parsed { rules, signals, context })
@@ -291,6 +294,7 @@ fn merge_context(into: &mut ContextWords, add: ContextWords) {
     into.agent_echo.extend(add.agent_echo);
     into.hedges.extend(add.hedges);
     into.question_openers.extend(add.question_openers);
+    into.pseudo_negations.extend(add.pseudo_negations);
 }
 
 /// Merge files in order: a later rule with an existing code replaces it; signals and context words add up.
@@ -392,7 +396,9 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
         }
     }
     let c = &lex.context;
-    for p in c.reporters.iter().chain(&c.agent_echo).chain(&c.hedges).chain(&c.question_openers) {
+    for p in
+        c.reporters.iter().chain(&c.agent_echo).chain(&c.hedges).chain(&c.question_openers).chain(&c.pseudo_negations)
+    {
         if let Err(m) = expand_phrase(p) {
             errors.push(LexiconError { file: "context.toml".into(), line: 1, message: format!("context: {m}") });
         }

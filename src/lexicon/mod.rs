@@ -132,6 +132,8 @@ pub struct ContextWords {
     pub hedges: Vec<String>,
     /// Question openers for unpunctuated text.
     pub question_openers: Vec<String>,
+    /// Phrases whose negator does not negate what follows ("why don't you", "not only").
+    pub pseudo_negations: Vec<String>,
 }
 
 /// Everything loaded from lexicon files.

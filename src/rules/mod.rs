@@ -188,11 +188,15 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
-    /// Compile `lex` for every profile. `profile` forces one for every call (`--profile`); otherwise a call's own
+    /// Prepare `lex` for analysis. `profile` forces one for every call (`--profile`); otherwise a call's own
     /// `profile` field decides, and `neutral` applies when it has none.
     ///
+    /// A forced profile is compiled here; the others are compiled when a call first needs them. The loader has
+    /// already checked every phrase and pattern, so a later compile can fail only on a resource limit; the calls
+    /// of that profile are then analysed by the conversation rules alone.
+    ///
     /// # Errors
-    /// An unknown profile name, or a lexicon the matcher cannot compile.
+    /// An unknown profile name, or a lexicon the matcher cannot compile for the forced profile.
     pub fn new(lex: Lexicon, profile: Option<&str>) -> Result<Analyzer, String> {
         if let Some(p) = profile {
             if !PROFILES.contains(&p) {
@@ -251,16 +255,39 @@ impl Analyzer {
 
     /// Analyse one call.
     pub fn analyze(&self, call: &Call) -> Analysis {
+        let (facts, items): (Vec<TurnFacts>, Vec<Analysis>) =
+            (0..call.turns.len()).map(|ti| self.analyze_turn(call, ti)).unzip();
+        self.conclude(call, &facts, items)
+    }
+
+    /// The lexical stage of turn `ti` alone: the turn's facts for the window rules, and its findings, cues,
+    /// credits and decisions. It depends on that turn (and the call's profile and account) only, so live mode
+    /// computes it once per turn instead of once per turn read.
+    ///
+    /// # Panics
+    /// When `ti` is not a turn of `call`.
+    pub fn analyze_turn(&self, call: &Call, ti: usize) -> (TurnFacts, Analysis) {
         let profile = self.profile_for(call);
         let scanner = &self.scanner;
+        let mut items = Analysis::default();
+        let tt = tokenize(&call.turns[ti].text);
+        let hits = scanner.scan(&tt);
+        let facts = self.lexical(call, ti, &tt, &hits, scanner, profile, &mut items);
+        (facts, items)
+    }
+
+    /// The conversation rules, per-call suppressions and the score, over the lexical stage of every turn of
+    /// `call` in order (`facts[i]` and the `i`-th of `items` from [`Analyzer::analyze_turn`] on turn `i`).
+    pub fn conclude(&self, call: &Call, facts: &[TurnFacts], items: impl IntoIterator<Item = Analysis>) -> Analysis {
+        let profile = self.profile_for(call);
         let mut out = Analysis { profile: profile.to_owned(), ..Analysis::default() };
-        let mut facts = Vec::with_capacity(call.turns.len());
-        for (ti, turn) in call.turns.iter().enumerate() {
-            let tt = tokenize(&turn.text);
-            let hits = scanner.scan(&tt);
-            facts.push(self.lexical(call, ti, &tt, &hits, scanner, profile, &mut out));
+        for t in items {
+            out.findings.extend(t.findings);
+            out.cues.extend(t.cues);
+            out.credits.extend(t.credits);
+            out.decisions.extend(t.decisions);
         }
-        let w = Window { call, lex: &self.lex, profile, facts: &facts, engines: &self.engines };
+        let w = Window { call, lex: &self.lex, profile, facts, engines: &self.engines };
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
         disclosure::apply(&w, &mut out);
