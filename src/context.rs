@@ -91,8 +91,19 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
             && hits.iter().any(|h| {
                 h.target == Target::QuestionOpener
                     && toks[h.tok_start].sentence == sentence
-                    && (h.tok_start == 0 || toks[h.tok_start - 1].sentence != sentence)
+                    // At the start of the sentence, or after a word or two of filler ("okay um am I...").
+                    && sentence_start(toks, h.tok_start) + 3 > h.tok_start
             }));
     let quoted = tt.quoted.iter().any(|&(a, b)| hit.start >= a && hit.end <= b);
     Context { negated, reported, echoed, question, quoted, hedged }
+}
+
+/// The index of the first token of the sentence holding token `k`.
+fn sentence_start(toks: &[crate::tokenize::Token], k: usize) -> usize {
+    let s = toks[k].sentence;
+    let mut i = k;
+    while i > 0 && toks[i - 1].sentence == s {
+        i -= 1;
+    }
+    i
 }

@@ -60,6 +60,9 @@ pub struct Scanner {
     pub negation_window: usize,
 }
 
+/// Marks the start of each sentence in the normalised text.
+const SENTENCE_START: &str = "\u{b6}";
+
 const AMOUNT: &str = r"\d[\d,]*(?:\.\d+)?(?: (?:dollars|dollar|pounds|pound|quid|bucks|pence|cents|usd|gbp|grand))?";
 const TIME: &str = r"(?:\d{1,2}(?: \d\d)?(?: (?:am|pm|a m|p m|o'clock|oclock))?|\d{1,2}(?:am|pm)|today|tonight|tomorrow|(?:this|tomorrow) (?:morning|afternoon|evening)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:the )?end of (?:the )?(?:day|week|month)|close of business|noon|midday|midnight)";
 
@@ -72,6 +75,7 @@ fn slot_regex(norm: &str) -> String {
         match w {
             "{amount}" => re.push_str(AMOUNT),
             "{time}" => re.push_str(TIME),
+            "{start}" => re.push_str(SENTENCE_START),
             w => re.push_str(&regex::escape(w)),
         }
     }
@@ -185,7 +189,15 @@ impl Scanner {
         let mut norm = String::with_capacity(toks.iter().map(|t| t.norm.len() + 1).sum::<usize>() + 1);
         let mut pos = Vec::with_capacity(toks.len());
         norm.push(' ');
+        let mut sentence = u32::MAX;
         for t in toks {
+            if t.sentence != sentence {
+                // A sentence-start mark that is not a token: `{start}` in a phrase matches it, and no literal
+                // phrase can contain it, so phrases never run across a sentence end.
+                norm.push_str(SENTENCE_START);
+                norm.push(' ');
+                sentence = t.sentence;
+            }
             pos.push(norm.len());
             norm.push_str(&t.norm);
             norm.push(' ');

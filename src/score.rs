@@ -201,14 +201,15 @@ pub fn score(a: &Analysis, lex: &Lexicon) -> Scorecard {
 }
 
 /// Score an analysis by the rubric with these subscore weights.
-pub fn score_with(a: &Analysis, _lex: &Lexicon, weights: &Weights) -> Scorecard {
+pub fn score_with(a: &Analysis, lex: &Lexicon, weights: &Weights) -> Scorecard {
+    let card_points = |code: &str| lex.rule(code).and_then(|r| r.points);
     let mut trace = Vec::new();
     let mut sub = Subscore::ALL.map(Subscore::base);
     let idx = |s: Subscore| Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0);
     for f in a.findings.iter().filter(|i| counts(i)) {
         let sev = f.severity.unwrap_or(Severity::Low);
         for &s in finding_targets(f.category, sev) {
-            let p = deduction(sev);
+            let p = card_points(f.code).map(i32::abs).unwrap_or_else(|| deduction(sev));
             sub[idx(s)] -= p;
             trace.push(Trace {
                 score: s.as_str(),
@@ -224,6 +225,7 @@ pub fn score_with(a: &Analysis, _lex: &Lexicon, weights: &Weights) -> Scorecard 
         let Some((s, p, max)) = credit_value(c.category) else {
             continue;
         };
+        let p = card_points(c.code).unwrap_or(p);
         let so_far = used.iter().filter(|(k, _)| *k == c.category).map(|(_, v)| v).sum::<i32>();
         let p = p.min(max - so_far);
         if p <= 0 {

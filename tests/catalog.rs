@@ -16,6 +16,14 @@ fn example_call(rule: &Rule, ex: &Example) -> Call {
                 parse_example_turn(line).unwrap_or_else(|| panic!("{}: bad example turn {line:?}", rule.code));
             Turn::new(role.as_str(), role, text)
         })
+        .zip(ex.times.iter().map(Some).chain(std::iter::repeat(None)))
+        .map(|(mut t, times)| {
+            if let Some([start, end]) = times {
+                t.start_ms = Some(*start);
+                t.end_ms = Some(*end);
+            }
+            t
+        })
         .collect();
     Call {
         id: format!("{}-example", rule.code),

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::{InputError, ReadOptions};
-use crate::call::{Account, Call, Source, Turn};
+use crate::call::{Account, Call, Role, Source, Turn};
 
 /// Read a JSON document holding one call or an array of calls.
 pub fn read(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Result<Call, InputError>> {
@@ -34,7 +34,8 @@ fn prefix(mut e: InputError, at: &str) -> InputError {
     e
 }
 
-fn parse(bytes: &[u8], source: &Source) -> Result<Value, InputError> {
+/// Parse a JSON document, with errors that say where and how it is broken.
+pub(crate) fn parse(bytes: &[u8], source: &Source) -> Result<Value, InputError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         InputError::new(source.clone(), format!("not valid UTF-8 (byte {}); save the file as UTF-8", e.valid_up_to()))
     })?;
@@ -163,6 +164,13 @@ pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<C
             .collect::<Result<_, _>>()?,
         Some(v) => return Err(wrong(source, "suppress", "an array of rule codes", &v)),
     };
+    // Labels that name no role (`spk_0`, `Sam`) get the same heuristic as the other formats.
+    let role_note =
+        if opts.agent_speakers.is_empty() && !turns.is_empty() && turns.iter().all(|t| t.role == Role::Other) {
+            super::roles::assign(&mut turns, opts)
+        } else {
+            None
+        };
     Ok(Call {
         id,
         source: Some(source.clone()),
@@ -174,6 +182,6 @@ pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<C
         account,
         suppress,
         metadata: obj,
-        role_note: None,
+        role_note,
     })
 }

@@ -106,6 +106,9 @@ pub fn explain(r: &Rule) -> String {
     if !r.regulation.is_empty() {
         let _ = writeln!(s, "\nRegulation\n  {}", r.regulation.join("\n  "));
     }
+    if let Some(p) = r.points {
+        let _ = writeln!(s, "\nScore\n  {p:+} points per item (set on the rule card; see docs/SCORING.md)");
+    }
     if !r.tip.is_empty() {
         let _ = writeln!(s, "\nCoaching tip\n  {}", r.tip);
     }

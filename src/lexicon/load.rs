@@ -71,6 +71,7 @@ struct RawRule {
     negated: Option<String>,
     allege: Option<bool>,
     engine: Option<String>,
+    points: Option<i32>,
     #[serde(default)]
     example: Vec<RawExample>,
 }
@@ -85,6 +86,8 @@ struct RawExample {
     profile: Option<String>,
     #[serde(default)]
     account: Account,
+    #[serde(default)]
+    times: Vec<[u64; 2]>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +126,8 @@ pub const ENGINES: &[&str] = &[
     "negated-threat",
     "allegation",
     "consequence-question",
+    "customer-anger",
+    "sympathy",
     "missed-empathy",
     "empathy-then-pressure",
     "demand-after-cue",
@@ -235,7 +240,14 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
         let examples = raw
             .example
             .into_iter()
-            .map(|e| Example { turns: e.turns, expect: e.expect, note: e.note, profile: e.profile, account: e.account })
+            .map(|e| Example {
+                turns: e.turns,
+                expect: e.expect,
+                note: e.note,
+                profile: e.profile,
+                account: e.account,
+                times: e.times,
+            })
             .collect();
         rules.push(Rule {
             // Codes live as long as the process: lexicons are loaded once, and items borrow the code cheaply.
@@ -255,6 +267,7 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             negated,
             allege,
             engine: raw.engine,
+            points: raw.points,
             examples,
             origin: format!("{file}:{line}"),
         });
@@ -336,8 +349,10 @@ fn err_at(origin: &str, message: String) -> LexiconError {
 /// Structural checks every loaded lexicon must pass (the analyzer refuses to run otherwise).
 fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
     let mut names = HashSet::new();
-    // A phrase may be in a finding (agent turns) and a cue (customer turns): they never compete for a turn.
-    let mut phrase_owner: HashMap<(String, Kind, Role), &str> = HashMap::new();
+    // A phrase may be in a finding (agent turns) and a cue (customer turns): they never compete for a turn. Two
+    // rules of the same category may share a phrase (the first declared takes the hit; the score is the same);
+    // across categories a shared phrase would make the meaning of a hit ambiguous, so it is an error.
+    let mut phrase_owner: HashMap<(String, Kind, Role), (&str, Category)> = HashMap::new();
     for r in &lex.rules {
         let e = |m: String| err_at(&r.origin, format!("rule {}: {m}", r.code));
         let c = r.code.as_bytes();
@@ -369,20 +384,21 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
                             continue;
                         }
                         for slot in n.split(' ').filter(|w| w.starts_with('{')) {
-                            if slot != "{amount}" && slot != "{time}" {
+                            if !["{amount}", "{time}", "{start}"].contains(&slot) {
                                 errors.push(e(format!(
-                                    "unknown slot {slot} in {p:?}; slots are {{amount}} and {{time}}"
+                                    "unknown slot {slot} in {p:?}; slots are {{amount}}, {{time}} and {{start}}"
                                 )));
                             }
                         }
                         let key = (n, r.kind(), r.speaker);
                         match phrase_owner.get(&key) {
-                            Some(owner) if *owner != r.code => errors.push(e(format!(
-                                "phrase {:?} is also in rule {owner}; a phrase belongs to one rule",
+                            Some((owner, cat)) if *owner != r.code && *cat != r.category => errors.push(e(format!(
+                                "phrase {:?} is also in rule {owner} ({cat}); a phrase belongs to one category",
                                 key.0
                             ))),
-                            _ => {
-                                phrase_owner.insert(key, r.code);
+                            Some(_) => {}
+                            None => {
+                                phrase_owner.insert(key, (r.code, r.category));
                             }
                         }
                     }
@@ -442,6 +458,13 @@ pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
                 if parse_example_turn(t).is_none() {
                     errors.push(e(format!("example turn {t:?} must start with 'agent:', 'customer:' or 'other:'")));
                 }
+            }
+            if !x.times.is_empty() && x.times.len() != x.turns.len() {
+                errors.push(e(format!(
+                    "times has {} entries for {} turns: give [start_ms, end_ms] per turn",
+                    x.times.len(),
+                    x.turns.len()
+                )));
             }
             let mut own = false;
             for item in &x.expect {

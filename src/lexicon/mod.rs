@@ -46,6 +46,8 @@ pub struct Example {
     pub profile: Option<String>,
     /// Account facts for the example call.
     pub account: Account,
+    /// Per turn `[start_ms, end_ms]`, for the timing rules; empty when the example has no timings.
+    pub times: Vec<[u64; 2]>,
 }
 
 /// One rule of the catalog, with its card and its matching data.
@@ -83,6 +85,9 @@ pub struct Rule {
     pub allege: bool,
     /// For window rules: the code that emits this rule.
     pub engine: Option<String>,
+    /// Points an item of this rule adds to (credits) or takes from (findings) its subscore, when the card sets
+    /// them; otherwise the rubric's default for the category or severity (`docs/SCORING.md`).
+    pub points: Option<i32>,
     /// Tested examples.
     pub examples: Vec<Example>,
     /// Where the rule was declared (`pressure.toml:12`).

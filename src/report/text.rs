@@ -39,6 +39,9 @@ pub fn write(w: &mut dyn Write, r: &Report<'_>, color: bool) -> io::Result<()> {
     let s = &a.score;
     let src = r.call.source.as_ref().map(ToString::to_string).unwrap_or_default();
     writeln!(w, "{}  {}  (profile {})", st.paint("1", &r.call.id), src, a.profile)?;
+    if let Some(note) = &r.call.role_note {
+        writeln!(w, "role_note: {note}")?;
+    }
     writeln!(
         w,
         "score {}/100  respect {}  honesty {}  empathy {}  collaboration {}  compliance {}",

@@ -44,6 +44,39 @@ fn acknowledges(cue: Category, credit: Category) -> bool {
     }
 }
 
+/// An apology that answers a customer's difficulty is sympathy ("I'm so sorry" after "my mum died"), not an
+/// apology for a mistake: credit it as empathy too. Runs before acknowledgement is decided.
+pub fn sympathy(w: &Window<'_>, out: &mut Analysis) {
+    let Some(rule) = w.rule("sympathy") else { return };
+    let mut add = Vec::new();
+    for c in out.credits.iter().filter(|c| c.category == Category::Courtesy) {
+        if !w.lex.rule(c.code).is_some_and(|r| r.name == "apology") {
+            continue;
+        }
+        let Some(prev) = (0..c.turn).rev().find(|&t| w.call.turns[t].role != Role::Agent) else { continue };
+        let difficulty = out.cues.iter().any(|q| q.turn == prev && q.category.wants_empathy());
+        let already = out.credits.iter().any(|x| x.turn == c.turn && x.category == Category::Empathy);
+        // "Sorry, but you need to pay today" is a run-up to a demand, as formulaic empathy is.
+        let demand_after = out.findings.iter().any(|f| {
+            f.turn == c.turn && f.start >= c.end && matches!(f.category, Category::Pressure | Category::Abuse)
+        }) || w.facts[c.turn].signal("payment-ask").is_some_and(|s| s.start >= c.end);
+        if difficulty && !already && !demand_after && w.facts[c.turn].voided_empathy.is_empty() {
+            let mut it = item(rule, w.call, c.turn, c.start, c.end);
+            it.note = Some(format!("apology answering a {} cue at turn {prev}", cue_category(out, prev)));
+            add.push(it);
+        }
+    }
+    out.credits.extend(add);
+}
+
+fn cue_category(out: &Analysis, turn: usize) -> String {
+    out.cues
+        .iter()
+        .find(|q| q.turn == turn && q.category.wants_empathy())
+        .map(|q| q.category.to_string())
+        .unwrap_or_default()
+}
+
 /// Mark each cue acknowledged or not, and emit missed-empathy findings.
 pub fn apply(w: &Window<'_>, out: &mut Analysis) {
     let mut missed_turns: Vec<usize> = Vec::new();

@@ -4,6 +4,7 @@
 //! window rules (declared in `lexicons/window.toml` with `engine = "..."`, their logic in the modules below:
 //! [`empathy`], [`requests`], [`disclosure`]). Both produce [`Item`]s with a code from the catalog.
 
+pub mod conduct;
 pub mod disclosure;
 pub mod empathy;
 pub mod requests;
@@ -288,9 +289,11 @@ impl Analyzer {
             out.decisions.extend(t.decisions);
         }
         let w = Window { call, lex: &self.lex, profile, facts, engines: &self.engines };
+        empathy::sympathy(&w, &mut out);
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
         disclosure::apply(&w, &mut out);
+        conduct::apply(&w, &mut out);
         for list in [&mut out.findings, &mut out.cues, &mut out.credits] {
             list.sort_by_key(|i| (i.turn, i.start, i.end, i.code));
             for i in list.iter_mut() {
@@ -397,10 +400,14 @@ impl Analyzer {
                     turn_items.push(it);
                 }
                 Kind::Finding if turn.role == Role::Customer && rule.allege && !ctx.negated => {
-                    let engine = if ctx.question {
-                        "consequence-question"
-                    } else if ctx.reported {
+                    // A question about a consequence ("am I going to jail?") is about threats and deception; an
+                    // abusive phrase in a customer's mouth is the customer's anger, not a question about it.
+                    let engine = if ctx.reported {
                         "allegation"
+                    } else if ctx.question && rule.category != Category::Abuse {
+                        "consequence-question"
+                    } else if rule.category == Category::Abuse && !ctx.question {
+                        "customer-anger"
                     } else {
                         decide("not an agent turn: ignored", out);
                         continue;
