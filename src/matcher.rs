@@ -83,6 +83,9 @@ fn slot_regex(norm: &str) -> String {
     re
 }
 
+/// The largest phrase list (in bytes, all variants) compiled as a full DFA: about 8 MB of tables per profile.
+const DFA_MAX_PATTERN_BYTES: usize = 50_000;
+
 impl Scanner {
     /// Compile the phrases of every rule, the signals and the context frames. One automaton serves every
     /// profile: the rules stage skips hits of rules that do not run in the call's profile, which costs far less
@@ -141,9 +144,19 @@ impl Scanner {
                 add(p, t, &mut regexes)?;
             }
         }
+        // A full DFA makes the overlapping search one table lookup per byte (with the tokenizer it dominated the
+        // profile), but its size grows with states x byte classes: about 160 bytes per pattern byte here. Small
+        // lexicons get the DFA; large ones a noncontiguous NFA, quick to build and compact. Either way the
+        // matches are the same.
+        let pattern_bytes: usize = patterns.iter().map(String::len).sum();
+        let kind = if pattern_bytes <= DFA_MAX_PATTERN_BYTES {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::NoncontiguousNFA
+        };
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .kind(Some(kind))
             .build(&patterns)
             .map_err(|e| e.to_string())?;
         Ok(Scanner {

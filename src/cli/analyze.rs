@@ -1,117 +1,223 @@
-//! `callcoach analyze`.
+//! `callcoach analyze`: stream the inputs through the batch pipeline and write each call as it comes, in order.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
-use callcoach::batch::{analyze_all, collect_inputs, read_calls};
-use callcoach::input::ReadOptions;
-use callcoach::redact::redact_calls;
-use callcoach::report::{self, Format, Report};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use callcoach::batch::{self, walk_inputs, BatchConfig, Flow, Input, Outcome, Progress};
+use callcoach::input::{InputError, ReadOptions};
+use callcoach::lexicon::load_with;
+use callcoach::report::{self, Format, Framing, RenderOptions, Report};
+use callcoach::rules::Analyzer;
+
+use callcoach::call::Call;
+use callcoach::rules::Analysis;
 
 use super::pages::Pages;
 use super::{broken_pipe_ok, AnalyzeArgs};
+
+/// Load the lexicons and compile the analyzer, printing what is wrong; `Err` is the exit status.
+pub(crate) fn build_analyzer(lexicons: Option<&Path>, profile: Option<&str>) -> Result<Analyzer, u8> {
+    let lex = match load_with(lexicons) {
+        Ok(l) => l,
+        Err(es) => {
+            for e in es {
+                eprintln!("callcoach: {e}");
+            }
+            eprintln!("callcoach: fix the lexicon files above (`callcoach lexicons check DIR` lists them all)");
+            return Err(2);
+        }
+    };
+    Analyzer::new(lex, profile).map_err(|e| {
+        eprintln!("callcoach: {e}");
+        2
+    })
+}
+
+/// Open the output: a file, or standard output; both buffered.
+pub(crate) fn open_out(out: Option<&Path>) -> Result<Box<dyn Write>, u8> {
+    match out {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Ok(Box::new(BufWriter::with_capacity(256 * 1024, f))),
+            Err(e) => {
+                eprintln!("callcoach: cannot create {}: {e}", p.display());
+                Err(2)
+            }
+        },
+        None => Ok(Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock()))),
+    }
+}
+
+/// The inputs of a run, as the walk yields them.
+pub(crate) type Inputs = Box<dyn Iterator<Item = Result<Input, InputError>> + Send>;
+
+/// A progress bar on standard error (calls per second and time left), drawn only when standard error is a
+/// terminal and not `--quiet`; otherwise hidden, and every call on it costs nothing.
+pub(crate) struct Bar {
+    bar: ProgressBar,
+    started: Instant,
+    calls: u64,
+}
+
+impl Bar {
+    /// Whether a bar would be drawn at all.
+    pub(crate) fn visible(quiet: bool) -> bool {
+        !quiet && io::stderr().is_terminal()
+    }
+
+    /// The inputs to run, and a bar for them. With a bar, the walk is listed first so the bar knows the total
+    /// size; without one, it stays lazy, so millions of files are never held as one list.
+    pub(crate) fn with_inputs(paths: &[String], exts: &[String], quiet: bool) -> (Inputs, Bar) {
+        let walk = walk_inputs(paths, exts);
+        if !Bar::visible(quiet) {
+            return (Box::new(walk), Bar { bar: ProgressBar::hidden(), started: Instant::now(), calls: 0 });
+        }
+        let inputs: Vec<_> = walk.collect();
+        // With only files, their total size gives a real bar and a time left; standard input has no size.
+        let sizes: Option<u64> = inputs.iter().map(|i| i.as_ref().ok().and_then(Input::size)).sum();
+        let (bar, template) = match sizes {
+            Some(total) => (ProgressBar::new(total), "{bar:30.cyan/blue} {bytes}/{total_bytes}  {msg}  {eta} left"),
+            None => (ProgressBar::new_spinner(), "{spinner} {bytes} read  {msg}"),
+        };
+        bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+        bar.enable_steady_tick(Duration::from_millis(250));
+        (Box::new(inputs.into_iter()), Bar { bar, started: Instant::now(), calls: 0 })
+    }
+
+    /// One more call done; the display is refreshed every 64 calls.
+    pub(crate) fn tick(&mut self, progress: &Progress) {
+        self.calls += 1;
+        if self.calls.is_multiple_of(64) && !self.bar.is_hidden() {
+            self.bar.set_position(progress.bytes.load(Ordering::Relaxed));
+            let rate = self.calls as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+            self.bar.set_message(format!("{} calls, {rate:.0} calls/s", self.calls));
+        }
+    }
+
+    /// Print a line on standard error without tearing the bar.
+    pub(crate) fn eprintln(&self, msg: &str) {
+        self.bar.suspend(|| eprintln!("callcoach: {msg}"));
+    }
+
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// What a worker hands the writer for one call: the call rendered, or (for formats written with state across
+/// calls, and for `--write-baseline`) the call and its analysis themselves.
+struct Done {
+    rendered: Result<Vec<u8>, String>,
+    overall: i32,
+    kept: Option<Box<(Call, Analysis)>>,
+}
 
 /// Run the analysis; returns the exit status (0 ok, 1 under --fail-under, 2 an input failed).
 pub fn run(args: &AnalyzeArgs) -> u8 {
     // Configuration, lexicons, profile, policy and baseline (src/cli/config.rs).
     let Ok(run) = super::config::analyze_setup(args) else { return 2 };
     let analyzer = &run.analyzer;
-    if let Some(n) = args.threads {
-        // Only fails when a global pool exists already, which cannot happen this early in a run.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
-    }
     let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
-    let stdout = io::stdout();
-    let color = args.out.is_none() && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut sink: Box<dyn Write> = match &args.out {
-        Some(p) if !Pages::handles(args.format) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(BufWriter::new(f)),
-            Err(e) => {
-                eprintln!("callcoach: cannot create {}: {e}", p.display());
-                return 2;
-            }
-        },
-        _ => Box::new(BufWriter::new(stdout.lock())),
+    let color = args.out.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let format: Format = args.format;
+    let mut sink = match open_out(args.out.as_deref().filter(|_| !Pages::handles(format))) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    let mut pages = Pages::new(args.format, args.out.as_deref());
-    let mut errors = 0usize;
-    let mut under = 0usize;
-    let mut json_buffer = Vec::new();
+    let mut pages = Pages::new(format, args.out.as_deref());
     let mut baseline_out = args.write_baseline.as_ref().map(|_| callcoach::baseline::Writer::new());
     let mut sarif_out = None;
-    if args.format == Format::Sarif {
+    if format == Format::Sarif {
         // SARIF is one document: its head is written now, each call's results as they come, its tail at the end.
         match super::config::SarifOut::begin(&mut sink, &run) {
             Ok(s) => sarif_out = Some(s),
             Err(e) => return broken_pipe_ok(Err(e)).err().unwrap_or(2),
         }
     }
-    for input in collect_inputs(&args.paths) {
-        let input = match input {
-            Ok(i) => i,
-            Err(e) => {
-                eprintln!("callcoach: {e}");
+    let (inputs, mut bar) = Bar::with_inputs(&args.paths, &args.ext, args.quiet);
+    let progress = Progress::default();
+    let render_opts = RenderOptions { color, explain_matches: args.explain_matches };
+    let mut framing = Framing::new(format);
+    if let Err(code) = broken_pipe_ok(framing.begin(&mut sink)) {
+        return code;
+    }
+    let keep = !format.renders_per_call() || baseline_out.is_some();
+    let (mut errors, mut under) = (0usize, 0usize);
+    let mut exit: Option<u8> = None;
+    let render = |call: &Call, a: &Analysis| {
+        let mut buf = Vec::new();
+        let rep = Report { call, analysis: a, lex: analyzer.lexicon() };
+        let rendered = report::render(format, &rep, &render_opts, &mut buf).map(|()| buf);
+        Done {
+            rendered: rendered.map_err(|e| format!("{}: cannot render: {e}", rep.call.id)),
+            overall: a.score.overall,
+            kept: keep.then(|| Box::new((call.clone(), a.clone()))),
+        }
+    };
+    let mut cfg = BatchConfig::new(args.threads);
+    cfg.redact = !args.no_redact;
+    let res = batch::run(inputs, analyzer, &opts, &cfg, &progress, render, |o| {
+        let done = match o {
+            Outcome::Error(e) => {
+                bar.eprintln(&e.to_string());
                 errors += 1;
-                continue;
+                return Flow::Continue;
+            }
+            Outcome::Call(d) => d,
+        };
+        bar.tick(&progress);
+        if args.fail_under.is_some_and(|s| done.overall < s) {
+            under += 1;
+        }
+        let bytes = match done.rendered {
+            Ok(b) => b,
+            Err(e) => {
+                bar.eprintln(&e);
+                errors += 1;
+                return Flow::Continue;
             }
         };
-        let mut calls = read_calls(&input, &opts);
-        // Before analysis, so every offset in every report points into the redacted text.
-        if !args.no_redact {
-            redact_calls(&mut calls);
-        }
-        let results = analyze_all(analyzer, calls);
-        for r in results {
-            let (call, analysis) = match r {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("callcoach: {e}");
-                    errors += 1;
-                    continue;
-                }
-            };
-            if args.fail_under.is_some_and(|s| analysis.score.overall < s) {
-                under += 1;
-            }
+        let mut res = framing.call(&mut sink, &bytes);
+        if let Some((call, analysis)) = done.kept.as_deref() {
             if let Some(w) = &mut baseline_out {
-                w.add(&call, &analysis);
+                w.add(call, analysis);
             }
-            let rep = Report { call: &call, analysis: &analysis, lex: analyzer.lexicon() };
-            let res = match args.format {
-                Format::Text => report::text::write(&mut sink, &rep, color).and_then(|()| {
-                    if args.explain_matches {
-                        for d in &analysis.decisions {
-                            writeln!(
-                                sink,
-                                "    ~ {} turn {} \"{}\" [{}]: {}",
-                                d.code, d.turn, d.text, d.context, d.outcome
-                            )?;
-                        }
-                    }
-                    Ok(())
-                }),
-                Format::Jsonl => report::write_jsonl(&mut sink, &rep),
-                Format::Lines => report::lines::write(&mut sink, &rep),
-                Format::Sarif => sarif_out.as_mut().map_or(Ok(()), |s| s.call(&mut sink, &rep)),
-                Format::Json => {
-                    json_buffer.push((call, analysis));
-                    Ok(())
+            let rep = Report { call, analysis, lex: analyzer.lexicon() };
+            match format {
+                Format::Sarif => {
+                    res = res.and_then(|()| sarif_out.as_mut().map_or(Ok(()), |s| s.call(&mut sink, &rep)));
                 }
-                Format::Html | Format::Md => match pages.write(&rep, &mut sink) {
-                    Ok(()) => Ok(()),
-                    Err(code) => return code,
-                },
-            };
-            if let Err(code) = broken_pipe_ok(res) {
-                return code;
+                Format::Html | Format::Md => {
+                    if let Err(code) = pages.write(&rep, &mut sink) {
+                        exit = Some(code);
+                        return Flow::Stop;
+                    }
+                }
+                _ => {}
             }
         }
-    }
-    if args.format == Format::Json {
-        let reps: Vec<Report<'_>> =
-            json_buffer.iter().map(|(c, a)| Report { call: c, analysis: a, lex: analyzer.lexicon() }).collect();
-        if let Err(code) = broken_pipe_ok(report::write_json(&mut sink, &reps)) {
-            return code;
+        match broken_pipe_ok(res) {
+            Ok(()) => Flow::Continue,
+            Err(code) => {
+                exit = Some(code);
+                Flow::Stop
+            }
         }
+    });
+    bar.finish();
+    if let Err(e) = res {
+        eprintln!("callcoach: {e}");
+        return 2;
+    }
+    if let Some(code) = exit {
+        return code;
+    }
+    if let Err(code) = broken_pipe_ok(framing.end(&mut sink)) {
+        return code;
     }
     if let Some(s) = sarif_out {
         if let Err(code) = broken_pipe_ok(s.end(&mut sink)) {

@@ -8,6 +8,7 @@ mod config;
 mod lint;
 mod live;
 mod pages;
+mod summary;
 mod verify;
 
 use std::path::PathBuf;
@@ -33,6 +34,9 @@ pub struct Cli {
 enum Cmd {
     /// Analyse transcripts: files, folders (walked recursively) or `-` for standard input.
     Analyze(AnalyzeArgs),
+    /// Summarise an archive per agent and per team: score averages and distributions, top rules, calls under a
+    /// threshold, errors, contact patterns. Shard summaries merge exactly (`--merge`).
+    Summary(summary::SummaryArgs),
     /// Print the rule catalog: code, category, severity, summary.
     Rules {
         /// `text` (a table), `json` (every card with its examples) or `markdown` (docs/RULES.md).
@@ -136,6 +140,10 @@ pub struct AnalyzeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// When walking folders, read only files with these extensions (comma-separated, e.g. `jsonl,gz`; default
+    /// json, jsonl, ndjson, txt, vtt, srt, gz). Files named on the command line are always read.
+    #[arg(long, value_name = "EXT", value_delimiter = ',')]
+    pub ext: Vec<String>,
     /// Exit with status 1 when any call scores under SCORE.
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<i32>,
@@ -170,6 +178,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.cmd {
         Cmd::Analyze(a) => analyze::run(&a),
+        Cmd::Summary(s) => summary::run(&s),
         Cmd::Rules { format, lexicons } => catalog::rules(format, lexicons.as_deref()),
         Cmd::Explain { code, lexicons } => catalog::explain(&code, lexicons.as_deref()),
         Cmd::Lexicons { cmd: LexiconsCmd::Check { dir } } => catalog::check(dir.as_deref()),
