@@ -92,3 +92,22 @@ fn pressure_after_a_vulnerability_disclosure_is_high_severity() {
     assert_eq!(sev(&before), Some("medium"), "{:?}", before.findings);
     assert_eq!(sev(&after), Some("high"), "{:?}", after.findings);
 }
+
+#[test]
+fn threats_of_suit_depend_on_the_account_facts() {
+    use callcoach::call::Account;
+    let analyzer = Analyzer::builtin(None).expect("lexicons");
+    let call = |account: Account| Call {
+        id: "s".into(),
+        turns: vec![Turn::new("agent", A, "If you don't pay we'll take you to court.")],
+        account,
+        ..Call::default()
+    };
+    let suit = |a: &callcoach::rules::Analysis| a.findings.iter().find(|f| f.code == "PR101").cloned();
+    let unknown = suit(&analyzer.analyze(&call(Account::default()))).expect("flagged without facts");
+    assert!(unknown.note.as_deref().is_some_and(|n| n.contains("verify before saying")), "{unknown:?}");
+    let barred = suit(&analyzer.analyze(&call(Account { time_barred: Some(true), ..Account::default() })));
+    assert_eq!(barred.and_then(|f| f.severity).map(|s| s.as_str()), Some("critical"));
+    let filed = suit(&analyzer.analyze(&call(Account { suit_filed: Some(true), ..Account::default() })));
+    assert!(filed.is_none(), "a suit that was really filed is not a threat");
+}

@@ -536,11 +536,18 @@ impl Analyzer {
             it.message = format!("{} (the debt is time-barred: no suit may be threatened)", rule.summary);
             return Some("time-barred account: severity critical".into());
         }
-        if call.account.suit_filed == Some(true) {
-            it.severity = None;
-            return Some("dropped: a suit has really been filed (account.suit_filed)".into());
+        match call.account.suit_filed {
+            Some(true) => {
+                it.severity = None;
+                Some("dropped: a suit has really been filed (account.suit_filed)".into())
+            }
+            // Without the account's facts the words may still be true: say so, as a prompt to check.
+            None => {
+                it.note = Some("verify before saying: the account does not record whether a suit was filed".into());
+                Some("no account.suit_filed: marked verify before saying".into())
+            }
+            Some(false) => None,
         }
-        None
     }
 }
 
