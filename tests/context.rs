@@ -111,3 +111,25 @@ fn threats_of_suit_depend_on_the_account_facts() {
     let filed = suit(&analyzer.analyze(&call(Account { suit_filed: Some(true), ..Account::default() })));
     assert!(filed.is_none(), "a suit that was really filed is not a threat");
 }
+
+#[test]
+fn an_attorney_or_cease_on_file_is_a_standing_request() {
+    use callcoach::call::Account;
+    let analyzer = Analyzer::builtin(None).expect("lexicons");
+    let call = |account: Account| Call {
+        id: "r".into(),
+        turns: vec![
+            Turn::new("agent", A, "Hi, this is Sam from Northfield Recovery."),
+            Turn::new("customer", C, "Yes?"),
+            Turn::new("agent", A, "Can you make a payment today?"),
+        ],
+        account,
+        ..Call::default()
+    };
+    let codes = |a: Account| {
+        analyzer.analyze(&call(a)).findings.iter().map(|f| format!("{}@{}", f.code, f.turn)).collect::<Vec<_>>()
+    };
+    assert!(!codes(Account::default()).iter().any(|c| c.starts_with("IR1")));
+    assert!(codes(Account { attorney_on_file: Some(true), ..Account::default() }).contains(&"IR102@2".to_owned()));
+    assert!(codes(Account { cease_on_file: Some(true), ..Account::default() }).contains(&"IR101@2".to_owned()));
+}

@@ -40,6 +40,27 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
     // A third-party disclosure is the more specific finding; the same turn is not also a verification slip.
     third_party(w, out);
     verification_first(w, out, &agent_turns);
+    signposting(w, out, first, (fs, fe));
+}
+
+/// UK: a customer in difficulty should hear about free, independent debt advice (CONC 7.3.5G forbearance, and the
+/// FCA's expectation that firms signpost MoneyHelper, StepChange, National Debtline, Citizens Advice).
+fn signposting(w: &Window<'_>, out: &mut Analysis, first: usize, (fs, fe): (usize, usize)) {
+    let Some(rule) = w.rule("signposting-missing") else { return };
+    let difficulty = out.cues.iter().any(|c| {
+        matches!(
+            c.category,
+            Category::Hardship
+                | Category::Health
+                | Category::Distress
+                | Category::Vulnerability
+                | Category::Bereavement
+        ) && w.call.turns[c.turn].role == Role::Customer
+    });
+    let signposted = out.credits.iter().any(|c| c.category == Category::Signposting);
+    if difficulty && !signposted {
+        out.findings.push(item(rule, w.call, first, fs, fe));
+    }
 }
 
 /// A debt detail in an agent turn before the customer has answered a verification question.
