@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use callcoach::batch::{self, walk_inputs, BatchConfig, Flow, Input, Outcome, Progress};
-use callcoach::input::{InputError, ReadOptions};
+use callcoach::input::InputError;
 use callcoach::lexicon::load_with;
 use callcoach::report::{self, Format, Framing, RenderOptions, Report};
 use callcoach::rules::Analyzer;
@@ -121,7 +121,7 @@ pub fn run(args: &AnalyzeArgs) -> u8 {
     // Configuration, lexicons, profile, policy and baseline (src/cli/config.rs).
     let Ok(run) = super::config::analyze_setup(args) else { return 2 };
     let analyzer = &run.analyzer;
-    let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
+    let opts = args.read.read_options();
     let color = args.out.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let format: Format = args.format;
     let mut sink = match open_out(args.out.as_deref().filter(|_| !Pages::handles(format))) {

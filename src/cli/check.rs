@@ -3,11 +3,11 @@
 //! phrasing. Plain words; rule codes only with `--codes`.
 
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use callcoach::call::{Call, Role, Source};
 use callcoach::finding::{Category, Item, Severity};
-use callcoach::input::{self, InputFormat, ReadOptions};
+use callcoach::input;
 use callcoach::lexicon::{load_with, Lexicon};
 use callcoach::rules::{Analysis, Analyzer};
 
@@ -25,18 +25,9 @@ pub struct CheckArgs {
     /// Show rule codes (e.g. PR101) next to each point, to look them up with `callcoach explain`.
     #[arg(long)]
     pub codes: bool,
-    /// Compliance profile: `us`, `uk` or `neutral`. Without it, the call's own "profile" field decides.
-    #[arg(long, value_name = "PROFILE")]
-    pub profile: Option<String>,
-    /// A folder of lexicon files that extend (or replace) the built-in ones.
-    #[arg(long, value_name = "DIR")]
-    pub lexicons: Option<PathBuf>,
-    /// The input format; `auto` recognises it from the content.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
-    /// A speaker label that is the agent (repeatable); other speakers become the customer.
-    #[arg(long, value_name = "LABEL")]
-    pub agent_speaker: Vec<String>,
+    /// How to read the transcripts and which rules to apply (as in `analyze`).
+    #[command(flatten)]
+    pub read: super::ReadArgs,
 }
 
 /// Load the lexicons and build the analyzer, printing any problem; `None` means exit with status 2.
@@ -56,7 +47,7 @@ pub(crate) fn load_analyzer(lexicons: Option<&Path>, profile: Option<&str>) -> O
 
 /// Check every call in the input; returns the exit status (0, or 2 when the input could not be read).
 pub fn run(args: &CheckArgs) -> u8 {
-    let Some(analyzer) = load_analyzer(args.lexicons.as_deref(), args.profile.as_deref()) else {
+    let Some(analyzer) = load_analyzer(args.read.lexicons.as_deref(), args.read.profile.as_deref()) else {
         return 2;
     };
     let mut bytes = Vec::new();
@@ -69,7 +60,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         eprintln!("callcoach: {}: cannot read: {e}", args.path);
         return 2;
     }
-    let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
+    let opts = args.read.read_options();
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = BufWriter::new(stdout.lock());

@@ -48,8 +48,8 @@ pub fn load_setup(config: Option<&Path>, no_config: bool, ov: &Overrides<'_>) ->
 /// The analyzer for `analyze`: configuration, lexicons, profile, weights, policy and baseline.
 pub fn analyze_setup(args: &AnalyzeArgs) -> Result<Run, ()> {
     let ov = Overrides {
-        profile: args.profile.as_deref(),
-        lexicons: args.lexicons.as_deref(),
+        profile: args.read.profile.as_deref(),
+        lexicons: args.read.lexicons.as_deref(),
         baseline: args.baseline.as_deref(),
     };
     let setup = load_setup(args.config.as_deref(), args.no_config, &ov)?;

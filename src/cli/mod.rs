@@ -111,19 +111,9 @@ enum LexiconsCmd {
     },
 }
 
-/// Options of `callcoach analyze`.
-#[derive(clap::Args, Debug)]
-pub struct AnalyzeArgs {
-    /// Files or folders to read; `-` (or nothing) reads standard input.
-    #[arg(value_name = "PATH")]
-    pub paths: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to this file instead of standard output. With `--format html`, a folder (an existing one,
-    /// a path ending in `/`, or any path when there are several calls) gets one page per call and an index.html.
-    #[arg(long, value_name = "FILE_OR_DIR")]
-    pub out: Option<PathBuf>,
+/// How to read transcripts and which rules apply: the options `analyze`, `summary` and `check` share.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReadArgs {
     /// Compliance profile for every call: `us` (FDCPA, Regulation F), `uk` (FCA CONC 7) or `neutral` (the rules
     /// both share). Without it, a call's own "profile" field decides, and neutral applies when it has none.
     #[arg(long, value_name = "PROFILE")]
@@ -137,6 +127,31 @@ pub struct AnalyzeArgs {
     /// A speaker label that is the agent (repeatable); other speakers become the customer.
     #[arg(long, value_name = "LABEL")]
     pub agent_speaker: Vec<String>,
+}
+
+impl ReadArgs {
+    /// The reader's options.
+    pub fn read_options(&self) -> callcoach::input::ReadOptions {
+        callcoach::input::ReadOptions { format: self.input_format, agent_speakers: self.agent_speaker.clone() }
+    }
+}
+
+/// Options of `callcoach analyze`.
+#[derive(clap::Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Files or folders to read; `-` (or nothing) reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output. With `--format html`, a folder (an existing one,
+    /// a path ending in `/`, or any path when there are several calls) gets one page per call and an index.html.
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    pub out: Option<PathBuf>,
+    /// How to read the transcripts and which rules to apply.
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

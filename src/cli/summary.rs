@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use callcoach::batch::{self, collect_inputs_with, walk_inputs, BatchConfig, Flow, Outcome, Progress};
 use callcoach::contact::ContactRules;
-use callcoach::input::{InputError, InputFormat, ReadOptions};
+use callcoach::input::InputError;
 use callcoach::lexicon::load_with;
 use callcoach::summary::{CallStats, Summary};
 
@@ -58,18 +58,9 @@ pub struct SummaryArgs {
     /// Exit with status 1 when any call scores under SCORE.
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<i32>,
-    /// Compliance profile for every call (as in `analyze`).
-    #[arg(long, value_name = "PROFILE")]
-    pub profile: Option<String>,
-    /// A folder of lexicon files on top of the built-in ones.
-    #[arg(long, value_name = "DIR")]
-    pub lexicons: Option<PathBuf>,
-    /// The input format of transcripts.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
-    /// A speaker label that is the agent (repeatable).
-    #[arg(long, value_name = "LABEL")]
-    pub agent_speaker: Vec<String>,
+    /// How to read the transcripts and which rules to apply (as in `analyze`).
+    #[command(flatten)]
+    pub read: super::ReadArgs,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -90,7 +81,7 @@ pub fn run(args: &SummaryArgs) -> u8 {
     let mut summary = Summary::new(args.threshold, args.group_by.clone(), contact);
     let rules;
     if args.merge {
-        rules = match load_with(args.lexicons.as_deref()) {
+        rules = match load_with(args.read.lexicons.as_deref()) {
             Ok(l) => ContactRules::from_lexicon(&l),
             Err(es) => {
                 es.iter().for_each(|e| eprintln!("callcoach: {e}"));
@@ -106,7 +97,7 @@ pub fn run(args: &SummaryArgs) -> u8 {
             Err(code) => return code,
         }
     } else if args.from_jsonl {
-        rules = match load_with(args.lexicons.as_deref()) {
+        rules = match load_with(args.read.lexicons.as_deref()) {
             Ok(l) => ContactRules::from_lexicon(&l),
             Err(es) => {
                 es.iter().for_each(|e| eprintln!("callcoach: {e}"));
@@ -115,12 +106,12 @@ pub fn run(args: &SummaryArgs) -> u8 {
         };
         from_jsonl(args, contact, &mut summary);
     } else {
-        let analyzer = match build_analyzer(args.lexicons.as_deref(), args.profile.as_deref()) {
+        let analyzer = match build_analyzer(args.read.lexicons.as_deref(), args.read.profile.as_deref()) {
             Ok(a) => a,
             Err(code) => return code,
         };
         rules = ContactRules::from_lexicon(analyzer.lexicon());
-        let opts = ReadOptions { format: args.input_format, agent_speakers: args.agent_speaker.clone() };
+        let opts = args.read.read_options();
         let (inputs, mut bar) = Bar::with_inputs(&args.paths, &args.ext, args.quiet);
         let progress = Progress::default();
         let group_by = args.group_by.as_deref();
