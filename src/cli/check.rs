@@ -3,14 +3,14 @@
 //! phrasing. Plain words; rule codes only with `--codes`.
 
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::Path;
 
 use callcoach::call::{Call, Role, Source};
 use callcoach::finding::{Category, Item, Severity};
 use callcoach::input;
-use callcoach::lexicon::{load_with, Lexicon};
-use callcoach::rules::{Analysis, Analyzer};
+use callcoach::lexicon::Lexicon;
+use callcoach::rules::Analysis;
 
+use super::analyze::build_analyzer;
 use super::broken_pipe_ok;
 
 /// How many things done well, and how many to work on, one screen holds.
@@ -30,24 +30,9 @@ pub struct CheckArgs {
     pub read: super::ReadArgs,
 }
 
-/// Load the lexicons and build the analyzer, printing any problem; `None` means exit with status 2.
-pub(crate) fn load_analyzer(lexicons: Option<&Path>, profile: Option<&str>) -> Option<Analyzer> {
-    let lex = match load_with(lexicons) {
-        Ok(l) => l,
-        Err(es) => {
-            for e in es {
-                eprintln!("callcoach: {e}");
-            }
-            eprintln!("callcoach: fix the lexicon files above (`callcoach lexicons check DIR` lists them all)");
-            return None;
-        }
-    };
-    Analyzer::new(lex, profile).map_err(|e| eprintln!("callcoach: {e}")).ok()
-}
-
 /// Check every call in the input; returns the exit status (0, or 2 when the input could not be read).
 pub fn run(args: &CheckArgs) -> u8 {
-    let Some(analyzer) = load_analyzer(args.read.lexicons.as_deref(), args.read.profile.as_deref()) else {
+    let Ok(analyzer) = build_analyzer(args.read.lexicons.as_deref(), args.read.profile.as_deref()) else {
         return 2;
     };
     let mut bytes = Vec::new();

@@ -12,8 +12,8 @@ use callcoach::lexicon::Lexicon;
 use callcoach::live::{parse_line, Session};
 use callcoach::report::schema::ItemOut;
 
+use super::analyze::build_analyzer;
 use super::broken_pipe_ok;
-use super::check::load_analyzer;
 
 /// How alerts are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -63,7 +63,7 @@ struct AlertOut<'a> {
 /// Run a live session over standard input; returns the exit status (0, or 2 when the lexicons do not load or a
 /// line could not be read).
 pub fn run(args: &LiveArgs) -> u8 {
-    let Some(analyzer) = load_analyzer(args.lexicons.as_deref(), args.profile.as_deref()) else {
+    let Ok(analyzer) = build_analyzer(args.lexicons.as_deref(), args.profile.as_deref()) else {
         return 2;
     };
     let opts = ReadOptions { agent_speakers: args.agent_speaker.clone(), ..ReadOptions::default() };

@@ -2,11 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::analyze::build_analyzer;
 use callcoach::call::Source;
 use callcoach::expect::{compare, expectation_path, table, Comparison, Expectation};
 use callcoach::input::{self, ReadOptions};
-use callcoach::lexicon::load_with;
-use callcoach::rules::Analyzer;
 
 fn labelled(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -29,21 +28,9 @@ fn labelled(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 pub fn run(paths: &[PathBuf], lexicons: Option<&Path>) -> u8 {
-    let lex = match load_with(lexicons) {
-        Ok(l) => l,
-        Err(es) => {
-            for e in es {
-                eprintln!("callcoach: {e}");
-            }
-            return 2;
-        }
-    };
-    let analyzer = match Analyzer::new(lex, None) {
+    let analyzer = match build_analyzer(lexicons, None) {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("callcoach: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let mut total = Comparison::default();
     let mut failed = 0;
