@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use super::fields::type_name;
 use super::{InputError, ReadOptions};
 use crate::call::{Account, Call, Role, Source, Turn};
 
@@ -56,17 +57,6 @@ pub(crate) fn parse(bytes: &[u8], source: &Source) -> Result<Value, InputError> 
         };
         InputError::new(at, format!("{what}: {e}"))
     })
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn wrong(source: &Source, field: &str, expected: &str, found: &Value) -> InputError {
