@@ -1,18 +1,25 @@
-//! match: every lexicon phrase of a profile compiled into one Aho-Corasick automaton, matched on token boundaries
-//! over a turn's normalised text; regexes only for phrases with slots and for explicit patterns.
+//! match: every lexicon phrase compiled into a word-level index, matched on whole tokens of a turn; regexes only
+//! for the few explicit patterns.
 //!
-//! The normalised text is the turn's tokens joined by single spaces with a space at each end, and every pattern is
-//! `" " + phrase + " "`, so a match always starts and ends on a word boundary ("sue" never matches in "pursue").
-//! Matching is overlapping: the context stage needs the reporting frame ("they threatened to") *and* the threat
-//! inside it, and the rules stage picks the longest of overlapping phrases itself.
+//! A phrase such as `(we will|we're going to) sue you( today|)` is not expanded into every variant: it is kept as
+//! a short list of *parts* (a word, or a group of alternative word runs) and indexed under one *anchor* part, the
+//! one whose words are rarest in speech ("sue", not "you"). Scanning a turn looks each token up once in the
+//! vocabulary, and for each phrase anchored on that word checks the parts to its right and to its left. Start-up
+//! is then proportional to the number of phrases written in the lexicons, not to the hundreds of thousands of
+//! variants they stand for, and a turn costs one dictionary lookup per token plus a check per anchor hit.
+//!
+//! Matching is overlapping and exhaustive: every span any variant of a phrase would cover is reported ("sue you"
+//! and "sue you today"), because the context stage needs the reporting frame ("they threatened to") *and* the
+//! threat inside it, and the rules stage picks the longest of overlapping phrases itself. A phrase never runs
+//! across a sentence end.
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 
 use crate::lexicon::{expand_phrase, normalise_phrase, Lexicon, SIGNALS};
-use crate::tokenize::TurnTokens;
+use crate::tokenize::{Token, TurnTokens};
 
 /// What a pattern stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,11 +55,235 @@ pub struct Hit {
     pub end: usize,
 }
 
-/// The compiled matcher for one lexicon and profile. Build once, share read-only across threads.
+/// A word index meaning "not in the vocabulary".
+const NONE: u32 = u32::MAX;
+
+/// One position of a compiled phrase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Item {
+    /// A word, by index into the vocabulary.
+    Word(u32),
+    /// A whole number or decimal as `{amount}` takes it: `1200`, `1,200.50`.
+    Number,
+    /// One or two digits: the hour of a `{time}`.
+    Hour,
+    /// Exactly two digits: the minutes of a `{time}` ("3 30").
+    Minutes,
+    /// An hour with am or pm written on: `5pm`.
+    HourAmPm,
+    /// The start of a sentence (`{start}`): covers no word, only the place before a sentence's first word.
+    Start,
+}
+
+/// One part of a phrase: alternative runs of items. An empty run makes the part optional.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Part {
+    alts: Vec<Vec<Item>>,
+}
+
+impl Part {
+    fn optional(&self) -> bool {
+        self.alts.iter().any(Vec::is_empty)
+    }
+}
+
+/// A compiled phrase: its parts and the one it is indexed under.
+#[derive(Clone, Debug)]
+struct Phrase {
+    parts: Vec<Part>,
+    anchor: usize,
+    target: Target,
+}
+
+/// What an anchor part's first item is keyed on when scanning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Word(u32),
+    Digit,
+    Start,
+}
+
+/// `{amount}` and `{time}` written in the phrase syntax itself, over the number items above.
+const AMOUNT: &str = "{number}( dollars| dollar| pounds| pound| quid| bucks| pence| cents| usd| gbp| grand|)";
+const TIME: &[&str] = &[
+    "{hour}( {minutes}|)( am| pm| a m| p m| o'clock| oclock|)",
+    "{houram}",
+    "(today|tonight|tomorrow|noon|midday|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
+    "(this|tomorrow) (morning|afternoon|evening)",
+    "(the |)end of (the |)(day|week|month)",
+    "close of business",
+];
+
+/// Words so common in speech that a phrase is better indexed under any other of its parts. Only the index
+/// uses this list: it changes how fast a phrase is found, never whether it is.
+const COMMON: &[&str] = &[
+    "a", "about", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "but", "by", "can",
+    "could", "did", "do", "does", "for", "from", "get", "go", "going", "got", "had", "has", "have", "he", "her",
+    "here", "him", "his", "how", "i", "if", "in", "is", "it", "just", "know", "like", "me", "my", "no", "not", "now",
+    "of", "oh", "ok", "okay", "on", "one", "or", "our", "out", "right", "say", "see", "she", "so", "some", "that",
+    "the", "their", "them", "then", "there", "they", "this", "to", "uh", "um", "up", "us", "was", "we", "well", "what",
+    "when", "which", "who", "will", "with", "would", "yeah", "yes", "you", "your",
+];
+
+/// The vocabulary being built: every word of every phrase, numbered.
+#[derive(Default)]
+struct Vocab {
+    ids: std::collections::HashMap<String, u32>,
+    words: Vec<String>,
+}
+
+impl Vocab {
+    fn id(&mut self, w: &str) -> u32 {
+        if let Some(&i) = self.ids.get(w) {
+            return i;
+        }
+        let i = self.words.len() as u32;
+        self.words.push(w.to_owned());
+        self.ids.insert(w.to_owned(), i);
+        i
+    }
+
+    /// Every run of items `text` stands for: its `(a|b)` groups expanded, its words normalised and numbered, its
+    /// slots replaced by what they match.
+    fn runs(&mut self, text: &str) -> Result<Vec<Vec<Item>>, String> {
+        let mut out = Vec::new();
+        for v in expand_phrase(text)? {
+            let mut runs: Vec<Vec<Item>> = vec![Vec::new()];
+            for w in normalise_phrase(&v).split(' ').filter(|w| !w.is_empty()) {
+                let choices: Vec<Vec<Item>> = match w {
+                    "{amount}" => self.runs(AMOUNT)?,
+                    "{time}" => {
+                        let mut all = Vec::new();
+                        for t in TIME {
+                            all.extend(self.runs(t)?);
+                        }
+                        all
+                    }
+                    "{start}" => vec![vec![Item::Start]],
+                    "{number}" => vec![vec![Item::Number]],
+                    "{hour}" => vec![vec![Item::Hour]],
+                    "{minutes}" => vec![vec![Item::Minutes]],
+                    "{houram}" => vec![vec![Item::HourAmPm]],
+                    w if w.starts_with('{') => return Err(format!("unknown slot {w} in {text:?}")),
+                    w => vec![vec![Item::Word(self.id(w))]],
+                };
+                runs = runs
+                    .iter()
+                    .flat_map(|r| choices.iter().map(move |c| r.iter().chain(c).copied().collect::<Vec<Item>>()))
+                    .collect();
+            }
+            out.extend(runs);
+        }
+        let mut seen = HashSet::new();
+        out.retain(|r| seen.insert(r.clone()));
+        Ok(out)
+    }
+
+    /// The parts of a phrase: each plain word its own part, each white-space-free stretch with a group one part.
+    fn parts(&mut self, phrase: &str) -> Result<Vec<Part>, String> {
+        let mut parts = Vec::new();
+        for seg in segments(phrase) {
+            if seg.contains(['(', ')', '{']) {
+                parts.push(Part { alts: self.runs(seg).map_err(|e| format!("{e} (in {phrase:?})"))? });
+            } else {
+                for w in normalise_phrase(seg).split(' ').filter(|w| !w.is_empty()) {
+                    parts.push(Part { alts: vec![vec![Item::Word(self.id(w))]] });
+                }
+            }
+        }
+        Ok(parts)
+    }
+}
+
+/// The phrase split at white space outside parentheses: "(we will|we'll) sue you( today|)" gives
+/// "(we will|we'll)", "sue" and "you( today|)".
+fn segments(phrase: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = None;
+    for (i, c) in phrase.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if c.is_whitespace() && depth == 0 => {
+                if let Some(s) = start.take() {
+                    out.push(&phrase[s..i]);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        start.get_or_insert(i);
+    }
+    if let Some(s) = start {
+        out.push(&phrase[s..]);
+    }
+    out
+}
+
+/// How often, roughly, a key turns up per token of speech: the index puts each phrase under its rarest part.
+fn key_cost(k: Key, common: &HashSet<u32>) -> u32 {
+    match k {
+        Key::Word(w) if common.contains(&w) => 100,
+        Key::Word(_) => 1,
+        Key::Digit => 10,
+        Key::Start => 500,
+    }
+}
+
+fn keys(part: &Part) -> Vec<Key> {
+    let mut ks: Vec<Key> = part
+        .alts
+        .iter()
+        .filter_map(|a| a.first())
+        .map(|i| match i {
+            Item::Word(w) => Key::Word(*w),
+            Item::Start => Key::Start,
+            _ => Key::Digit,
+        })
+        .collect();
+    ks.sort_by_key(|k| match k {
+        Key::Word(w) => (0, *w),
+        Key::Digit => (1, 0),
+        Key::Start => (2, 0),
+    });
+    ks.dedup();
+    ks
+}
+
+/// The phrases `parts` stands for, each with an anchor: a part that cannot be left out. A phrase made only of
+/// optional parts is split in two at its first optional part (left out, and required) until every piece has one.
+fn anchored(parts: Vec<Part>, target: Target, common: &HashSet<u32>, out: &mut Vec<Phrase>) {
+    let best = (0..parts.len())
+        .filter(|&i| !parts[i].optional())
+        .min_by_key(|&i| keys(&parts[i]).into_iter().map(|k| key_cost(k, common)).sum::<u32>());
+    if let Some(anchor) = best {
+        out.push(Phrase { parts, anchor, target });
+        return;
+    }
+    let Some(i) = parts.iter().position(Part::optional) else { return };
+    let mut without = parts.clone();
+    without.remove(i);
+    let mut with = parts;
+    with[i].alts.retain(|a| !a.is_empty());
+    if !with[i].alts.is_empty() {
+        anchored(with, target, common, out);
+    }
+    anchored(without, target, common, out);
+}
+
+/// The compiled matcher for one lexicon. Build once, share read-only across threads.
 #[derive(Clone, Debug)]
 pub struct Scanner {
-    ac: AhoCorasick,
-    targets: Vec<Target>,
+    /// The vocabulary as an anchored automaton: a token's word index is the pattern that matches all of it.
+    vocab: AhoCorasick,
+    phrases: Vec<Phrase>,
+    /// Phrases by the word their anchor part starts with, indexed by word.
+    by_word: Vec<Vec<u32>>,
+    /// Phrases whose anchor part starts with a number.
+    by_digit: Vec<u32>,
+    /// Phrases whose anchor part starts at a sentence start.
+    by_start: Vec<u32>,
     regexes: Vec<(Regex, Target)>,
     negators: HashSet<String>,
     bridge: HashSet<String>,
@@ -60,66 +291,24 @@ pub struct Scanner {
     pub negation_window: usize,
 }
 
-/// Marks the start of each sentence in the normalised text.
+/// Marks the start of each sentence in the text the explicit patterns run over.
 const SENTENCE_START: &str = "\u{b6}";
 
-const AMOUNT: &str = r"\d[\d,]*(?:\.\d+)?(?: (?:dollars|dollar|pounds|pound|quid|bucks|pence|cents|usd|gbp|grand))?";
-const TIME: &str = r"(?:\d{1,2}(?: \d\d)?(?: (?:am|pm|a m|p m|o'clock|oclock))?|\d{1,2}(?:am|pm)|today|tonight|tomorrow|(?:this|tomorrow) (?:morning|afternoon|evening)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:the )?end of (?:the )?(?:day|week|month)|close of business|noon|midday|midnight)";
-
-fn slot_regex(norm: &str) -> String {
-    let mut re = String::from(r"(?:^| )");
-    for (i, w) in norm.split(' ').enumerate() {
-        if i > 0 {
-            re.push(' ');
-        }
-        match w {
-            "{amount}" => re.push_str(AMOUNT),
-            "{time}" => re.push_str(TIME),
-            "{start}" => re.push_str(SENTENCE_START),
-            w => re.push_str(&regex::escape(w)),
-        }
-    }
-    re.push_str(r"(?: |$)");
-    re
-}
-
-/// The largest phrase list (in bytes, all variants) compiled as a full DFA: about 8 MB of tables per profile.
-const DFA_MAX_PATTERN_BYTES: usize = 50_000;
-
 impl Scanner {
-    /// Compile the phrases of every rule, the signals and the context frames. One automaton serves every
-    /// profile: the rules stage skips hits of rules that do not run in the call's profile, which costs far less
-    /// than compiling hundreds of thousands of phrases once per profile.
+    /// Compile the phrases of every rule, the signals and the context frames. One scanner serves every profile:
+    /// the rules stage skips hits of rules that do not run in the call's profile.
     ///
     /// # Errors
-    /// A message when the automaton or a regex cannot be built (the lexicon loader has already rejected bad
-    /// phrases and patterns, so this is not expected with a validated lexicon).
+    /// A message when a phrase, a pattern or the vocabulary cannot be compiled (the lexicon loader has already
+    /// rejected bad phrases and patterns, so this is not expected with a validated lexicon).
     pub fn new(lex: &Lexicon) -> Result<Scanner, String> {
-        // Duplicate patterns are fine: each keeps its own target, and `scan` removes duplicate hits. Not
-        // deduplicating here saves hashing hundreds of thousands of strings at start-up.
-        let mut patterns: Vec<String> = Vec::new();
-        let mut targets: Vec<Target> = Vec::new();
+        let mut vocab = Vocab::default();
+        let mut pending: Vec<(Vec<Part>, Target)> = Vec::new();
         let mut regexes = Vec::new();
-        let mut add = |phrase: &str, t: Target, regexes: &mut Vec<(Regex, Target)>| -> Result<(), String> {
-            for v in expand_phrase(phrase)? {
-                let n = normalise_phrase(&v);
-                if n.is_empty() {
-                    continue;
-                }
-                if n.contains('{') {
-                    let re = Regex::new(&slot_regex(&n)).map_err(|e| e.to_string())?;
-                    regexes.push((re, t));
-                    continue;
-                }
-                patterns.push(format!(" {n} "));
-                targets.push(t);
-            }
-            Ok(())
-        };
         for (i, r) in lex.rules.iter().enumerate() {
             let t = Target::Rule(i as u32);
             for p in &r.phrases {
-                add(p, t, &mut regexes)?;
+                pending.push((vocab.parts(p)?, t));
             }
             for p in &r.patterns {
                 regexes.push((Regex::new(p).map_err(|e| e.to_string())?, t));
@@ -128,7 +317,7 @@ impl Scanner {
         for s in &lex.signals {
             if let Some(i) = SIGNALS.iter().position(|n| *n == s.name) {
                 for p in &s.phrases {
-                    add(p, Target::Signal(i as u8), &mut regexes)?;
+                    pending.push((vocab.parts(p)?, Target::Signal(i as u8)));
                 }
             }
         }
@@ -141,27 +330,39 @@ impl Scanner {
             (&c.pseudo_negations, Target::PseudoNegation),
         ] {
             for p in list {
-                add(p, t, &mut regexes)?;
+                pending.push((vocab.parts(p)?, t));
             }
         }
-        // A full DFA makes the overlapping search one table lookup per byte (with the tokenizer it dominated the
-        // profile), but its size grows with states x byte classes: about 160 bytes per pattern byte here. Small
-        // lexicons get the DFA; large ones a noncontiguous NFA, quick to build and compact. Either way the
-        // matches are the same.
-        let pattern_bytes: usize = patterns.iter().map(String::len).sum();
-        let kind = if pattern_bytes <= DFA_MAX_PATTERN_BYTES {
-            AhoCorasickKind::DFA
-        } else {
-            AhoCorasickKind::NoncontiguousNFA
-        };
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(kind))
-            .build(&patterns)
+        let common: HashSet<u32> = COMMON.iter().filter_map(|w| vocab.ids.get(*w).copied()).collect();
+        let mut phrases = Vec::with_capacity(pending.len());
+        for (parts, t) in pending {
+            anchored(parts, t, &common, &mut phrases);
+        }
+        let mut by_word = vec![Vec::new(); vocab.words.len()];
+        let (mut by_digit, mut by_start) = (Vec::new(), Vec::new());
+        for (i, ph) in phrases.iter().enumerate() {
+            for k in keys(&ph.parts[ph.anchor]) {
+                match k {
+                    Key::Word(w) => by_word[w as usize].push(i as u32),
+                    Key::Digit => by_digit.push(i as u32),
+                    Key::Start => by_start.push(i as u32),
+                }
+            }
+        }
+        // Anchored and leftmost-longest: the match from a token's first byte is the longest vocabulary word it
+        // starts with, so the token is that word exactly when the match covers all of it.
+        let vocab = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&vocab.words)
             .map_err(|e| e.to_string())?;
         Ok(Scanner {
-            ac,
-            targets,
+            vocab,
+            phrases,
+            by_word,
+            by_digit,
+            by_start,
             regexes,
             negators: c.negators.iter().map(|s| s.to_lowercase()).collect(),
             bridge: c.negation_bridge.iter().map(|s| s.to_lowercase()).collect(),
@@ -179,6 +380,14 @@ impl Scanner {
         self.bridge.contains(w)
     }
 
+    /// A token's index in the vocabulary, or [`NONE`].
+    fn word_id(&self, w: &str) -> u32 {
+        match self.vocab.find(Input::new(w).anchored(Anchored::Yes)) {
+            Some(m) if m.end() == w.len() => m.pattern().as_u32(),
+            _ => NONE,
+        }
+    }
+
     /// Every match in a tokenized turn, in order of start, within one sentence each.
     pub fn scan(&self, tt: &TurnTokens) -> Vec<Hit> {
         let toks = &tt.tokens;
@@ -186,14 +395,48 @@ impl Scanner {
         if toks.is_empty() {
             return hits;
         }
+        let words: Vec<u32> = toks.iter().map(|t| self.word_id(&t.norm)).collect();
+        let mut m =
+            Matching { toks, words: &words, lo: 0, hi: 0, ends: Vec::new(), starts: Vec::new(), tmp: Vec::new() };
+        while m.lo < toks.len() {
+            let sentence = toks[m.lo].sentence;
+            m.hi = m.lo + toks[m.lo..].iter().take_while(|t| t.sentence == sentence).count();
+            for pos in m.lo..m.hi {
+                if pos == m.lo {
+                    for &p in &self.by_start {
+                        m.try_phrase(&self.phrases[p as usize], pos, &mut hits);
+                    }
+                }
+                if let Some(list) = self.by_word.get(words[pos] as usize) {
+                    for &p in list {
+                        m.try_phrase(&self.phrases[p as usize], pos, &mut hits);
+                    }
+                }
+                if toks[pos].norm.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+                    for &p in &self.by_digit {
+                        m.try_phrase(&self.phrases[p as usize], pos, &mut hits);
+                    }
+                }
+            }
+            m.lo = m.hi;
+        }
+        if !self.regexes.is_empty() {
+            self.scan_patterns(toks, &mut hits);
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.target));
+        hits.dedup();
+        hits
+    }
+
+    /// The explicit patterns, run over the tokens' normal forms joined by spaces, with a mark at each sentence
+    /// start; a match counts when it starts and ends on token boundaries within one sentence.
+    fn scan_patterns(&self, toks: &[Token], hits: &mut Vec<Hit>) {
         let mut norm = String::with_capacity(toks.iter().map(|t| t.norm.len() + 1).sum::<usize>() + 1);
         let mut pos = Vec::with_capacity(toks.len());
         norm.push(' ');
         let mut sentence = u32::MAX;
         for t in toks {
             if t.sentence != sentence {
-                // A sentence-start mark that is not a token: `{start}` in a phrase matches it, and no literal
-                // phrase can contain it, so phrases never run across a sentence end.
                 norm.push_str(SENTENCE_START);
                 norm.push(' ');
                 sentence = t.sentence;
@@ -204,37 +447,273 @@ impl Scanner {
         }
         // Token index whose text starts at byte `b` of `norm` (or the first token after `b`).
         let tok_at = |b: usize| pos.partition_point(|&p| p < b);
-        let mut push = |s: usize, e: usize, t: Target| {
-            let first = tok_at(s);
-            let last_excl = tok_at(e);
-            if first >= last_excl || last_excl > toks.len() {
-                return;
-            }
-            if toks[first].sentence != toks[last_excl - 1].sentence {
-                return;
-            }
-            hits.push(Hit {
-                target: t,
-                tok_start: first,
-                tok_end: last_excl,
-                start: toks[first].start,
-                end: toks[last_excl - 1].end,
-            });
-        };
-        for m in self.ac.find_overlapping_iter(&norm) {
-            // The pattern's spaces: the match covers " phrase ", so its words run from start+1 to end-1.
-            push(m.start() + 1, m.end() - 1, self.targets[m.pattern().as_usize()]);
-        }
         for (re, t) in &self.regexes {
             for m in re.find_iter(&norm) {
                 let s = m.start() + usize::from(norm.as_bytes().get(m.start()) == Some(&b' '));
                 let e =
                     if m.end() > s && norm.as_bytes().get(m.end() - 1) == Some(&b' ') { m.end() - 1 } else { m.end() };
-                push(s, e, *t);
+                let (first, last_excl) = (tok_at(s), tok_at(e));
+                if first >= last_excl || last_excl > toks.len() || toks[first].sentence != toks[last_excl - 1].sentence
+                {
+                    continue;
+                }
+                hits.push(Hit {
+                    target: *t,
+                    tok_start: first,
+                    tok_end: last_excl,
+                    start: toks[first].start,
+                    end: toks[last_excl - 1].end,
+                });
             }
         }
-        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.target));
-        hits.dedup();
-        hits
+    }
+}
+
+/// The state of matching one sentence: its bounds and scratch space reused from phrase to phrase.
+struct Matching<'a> {
+    toks: &'a [Token],
+    words: &'a [u32],
+    /// The sentence's first token.
+    lo: usize,
+    /// One past its last token.
+    hi: usize,
+    ends: Vec<usize>,
+    starts: Vec<usize>,
+    tmp: Vec<usize>,
+}
+
+impl Matching<'_> {
+    fn item_at(&self, item: Item, pos: usize) -> bool {
+        let w = self.toks[pos].norm.as_bytes();
+        let all_digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
+        match item {
+            Item::Word(id) => self.words[pos] == id,
+            Item::Number => is_number(w),
+            Item::Hour => w.len() <= 2 && all_digits(w),
+            Item::Minutes => w.len() == 2 && all_digits(w),
+            Item::HourAmPm => {
+                (3..=4).contains(&w.len())
+                    && (w.ends_with(b"am") || w.ends_with(b"pm"))
+                    && all_digits(&w[..w.len() - 2])
+            }
+            Item::Start => false,
+        }
+    }
+
+    /// Where a run that starts at `pos` ends, if it matches there.
+    fn forward(&self, run: &[Item], mut pos: usize) -> Option<usize> {
+        for &item in run {
+            if item == Item::Start {
+                if pos != self.lo {
+                    return None;
+                }
+            } else if pos < self.hi && self.item_at(item, pos) {
+                pos += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(pos)
+    }
+
+    /// Where a run that ends just before `pos` starts, if it matches there.
+    fn backward(&self, run: &[Item], mut pos: usize) -> Option<usize> {
+        for &item in run.iter().rev() {
+            if item == Item::Start {
+                if pos != self.lo {
+                    return None;
+                }
+            } else if pos > self.lo && self.item_at(item, pos - 1) {
+                pos -= 1;
+            } else {
+                return None;
+            }
+        }
+        Some(pos)
+    }
+
+    /// Every span of `ph` whose anchor part starts at `pos`.
+    fn try_phrase(&mut self, ph: &Phrase, pos: usize, hits: &mut Vec<Hit>) {
+        let (mut ends, mut starts, mut tmp) =
+            (std::mem::take(&mut self.ends), std::mem::take(&mut self.starts), std::mem::take(&mut self.tmp));
+        if self.reach(&ph.parts[ph.anchor..], false, pos, &mut ends, &mut tmp)
+            && self.reach(&ph.parts[..ph.anchor], true, pos, &mut starts, &mut tmp)
+        {
+            for &s in &starts {
+                for &e in ends.iter().filter(|&&e| e > s) {
+                    hits.push(Hit {
+                        target: ph.target,
+                        tok_start: s,
+                        tok_end: e,
+                        start: self.toks[s].start,
+                        end: self.toks[e - 1].end,
+                    });
+                }
+            }
+        }
+        (self.ends, self.starts, self.tmp) = (ends, starts, tmp);
+    }
+
+    /// The places `parts` can reach from `pos`, rightwards (where the last part can end) or leftwards (where the
+    /// first part can start), into `set`; false when the parts do not match at all.
+    fn reach(&self, parts: &[Part], leftwards: bool, pos: usize, set: &mut Vec<usize>, tmp: &mut Vec<usize>) -> bool {
+        set.clear();
+        set.push(pos);
+        for i in 0..parts.len() {
+            let part = if leftwards { &parts[parts.len() - 1 - i] } else { &parts[i] };
+            tmp.clear();
+            for &at in set.iter() {
+                for run in &part.alts {
+                    let next = if leftwards { self.backward(run, at) } else { self.forward(run, at) };
+                    if let Some(n) = next.filter(|n| !tmp.contains(n)) {
+                        tmp.push(n);
+                    }
+                }
+            }
+            std::mem::swap(set, tmp);
+            if set.is_empty() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// `\d[\d,]*(\.\d+)?`, the whole token: what `{amount}` takes as a number.
+fn is_number(w: &[u8]) -> bool {
+    let (int, frac) = match w.iter().position(|&c| c == b'.') {
+        Some(i) => (&w[..i], Some(&w[i + 1..])),
+        None => (w, None),
+    };
+    int.first().is_some_and(u8::is_ascii_digit)
+        && int.iter().all(|c| c.is_ascii_digit() || *c == b',')
+        && frac.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{ContextWords, Signal};
+    use crate::tokenize::tokenize;
+
+    fn scanner(phrases: &[&str]) -> Scanner {
+        let lex = Lexicon {
+            signals: vec![Signal {
+                name: "filler".into(),
+                phrases: phrases.iter().map(|p| p.to_string()).collect(),
+                origin: "test".into(),
+            }],
+            context: ContextWords::default(),
+            ..Lexicon::default()
+        };
+        Scanner::new(&lex).unwrap()
+    }
+
+    /// The matched spans as the words they cover.
+    fn spans(sc: &Scanner, text: &str) -> Vec<String> {
+        let tt = tokenize(text);
+        sc.scan(&tt).iter().map(|h| text[h.start..h.end].to_string()).collect()
+    }
+
+    /// The spans the phrases' expanded variants cover, found by brute force: what the scanner must agree with.
+    fn reference(phrases: &[&str], text: &str) -> Vec<(usize, usize)> {
+        let tt = tokenize(text);
+        let toks = &tt.tokens;
+        let mut out = Vec::new();
+        for p in phrases {
+            for v in expand_phrase(p).unwrap() {
+                let words: Vec<String> =
+                    normalise_phrase(&v).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+                if words.is_empty() {
+                    continue;
+                }
+                for s in 0..toks.len() {
+                    let e = s + words.len();
+                    if e <= toks.len()
+                        && toks[s..e].iter().zip(&words).all(|(t, w)| t.norm == *w)
+                        && toks[s].sentence == toks[e - 1].sentence
+                    {
+                        out.push((toks[s].start, toks[e - 1].end));
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn finds_every_variant_of_a_phrase_without_expanding_it() {
+        let sc = scanner(&["(we will|we're going to) sue you( today|)"]);
+        assert_eq!(
+            spans(&sc, "Pay now or we're going to sue you today."),
+            ["we're going to sue you today", "we're going to sue you"]
+        );
+        assert_eq!(spans(&sc, "We will sue you"), ["We will sue you"]);
+        assert!(spans(&sc, "we will pursue you").is_empty(), "words match whole");
+        assert!(spans(&sc, "we will. Sue you").is_empty(), "never across a sentence end");
+    }
+
+    #[test]
+    fn groups_inside_words_and_contractions() {
+        let sc = scanner(&["threat(en|ened|ening) to (sue|arrest)", "(can't|won't) help"]);
+        assert_eq!(spans(&sc, "they threatened to arrest me"), ["threatened to arrest"]);
+        assert_eq!(spans(&sc, "I cannot help"), ["cannot help"], "the text's contraction is expanded as the phrase's");
+        assert_eq!(spans(&sc, "I can not help"), ["can not help"]);
+        assert!(spans(&sc, "I could not help").is_empty());
+        assert_eq!(spans(&sc, "we won't help"), ["won't help"]);
+    }
+
+    #[test]
+    fn a_phrase_of_optional_parts_still_matches_each_way() {
+        let sc = scanner(&["(please|) (kindly|)", "(right|) now"]);
+        assert_eq!(spans(&sc, "please kindly"), ["please kindly", "please", "kindly"]);
+        assert_eq!(spans(&sc, "right now"), ["right now", "now"]);
+    }
+
+    #[test]
+    fn slots_match_amounts_times_and_sentence_starts() {
+        let sc = scanner(&["pay {amount} by {time}", "{start} you need to"]);
+        assert_eq!(spans(&sc, "You must pay 1,200.50 dollars by 5pm."), ["pay 1,200.50 dollars by 5pm"]);
+        assert_eq!(spans(&sc, "pay 300 by 3 30 pm"), ["pay 300 by 3 30 pm", "pay 300 by 3 30", "pay 300 by 3"]);
+        assert_eq!(spans(&sc, "pay 300 by the end of the week"), ["pay 300 by the end of the week"]);
+        assert!(spans(&sc, "pay 3x by friday").is_empty());
+        assert_eq!(spans(&sc, "OK. You need to call"), ["You need to"]);
+        assert!(spans(&sc, "so you need to call").is_empty(), "{{start}} only at a sentence start");
+    }
+
+    #[test]
+    fn odd_tokens_do_not_panic() {
+        let sc = scanner(&["{amount}", "{time}", "sue"]);
+        for text in ["'", "''' 5", "1.", ".5", "12am 99 pm", "\u{b6} sue \u{b6}", ""] {
+            let _ = spans(&sc, text);
+        }
+        assert_eq!(spans(&sc, "1,000 pounds"), ["1,000 pounds", "1,000"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_expanding_every_variant(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec!["we", "will", "won't", "sue", "you", "today", "are", "going", "to",
+                    "not", "pay", "now", ".", "please", "right", "threaten", "threatened", "?"]),
+                0..24,
+            )
+        ) {
+            let phrases = [
+                "(we will|we're going to|we are going to) sue you( today|)",
+                "(you|) (will|won't) (pay|sue)",
+                "threat(en|ened) to sue",
+                "(please|) pay (right|) now",
+                "to (not|) pay",
+            ];
+            let text = words.join(" ");
+            let sc = scanner(&phrases);
+            let tt = tokenize(&text);
+            let mut got: Vec<(usize, usize)> = sc.scan(&tt).iter().map(|h| (h.start, h.end)).collect();
+            got.dedup();
+            proptest::prop_assert_eq!(got, reference(&phrases, &text));
+        }
     }
 }
