@@ -71,19 +71,67 @@ enum Item {
     Minutes,
     /// An hour with am or pm written on: `5pm`.
     HourAmPm,
+    /// Any one word (`{word}`), such as a name: a token that starts with a letter (numbers are `{amount}`).
+    Any,
     /// The start of a sentence (`{start}`): covers no word, only the place before a sentence's first word.
     Start,
 }
 
 /// One part of a phrase: alternative runs of items. An empty run makes the part optional.
+///
+/// A group may hold hundreds of runs ("(owe|owed|...)"), so each part also indexes its runs by their first and by
+/// their last word: checking the part at a place looks at the runs that can start (or end) with the word there,
+/// plus the few that start (or end) with a slot, or are empty.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Part {
     alts: Vec<Vec<Item>>,
+    /// (first word, run), sorted.
+    by_first: Vec<(u32, u32)>,
+    /// (last word, run), sorted.
+    by_last: Vec<(u32, u32)>,
+    /// Runs that do not start with a word.
+    loose_first: Vec<u32>,
+    /// Runs that do not end with a word.
+    loose_last: Vec<u32>,
 }
 
 impl Part {
+    fn new(alts: Vec<Vec<Item>>) -> Part {
+        let mut p =
+            Part { alts, by_first: Vec::new(), by_last: Vec::new(), loose_first: Vec::new(), loose_last: Vec::new() };
+        for (i, run) in p.alts.iter().enumerate() {
+            let i = i as u32;
+            match run.first() {
+                Some(Item::Word(w)) => p.by_first.push((*w, i)),
+                _ => p.loose_first.push(i),
+            }
+            match run.last() {
+                Some(Item::Word(w)) => p.by_last.push((*w, i)),
+                _ => p.loose_last.push(i),
+            }
+        }
+        p.by_first.sort_unstable();
+        p.by_last.sort_unstable();
+        p
+    }
+
     fn optional(&self) -> bool {
         self.alts.iter().any(Vec::is_empty)
+    }
+
+    /// The runs that may match with word `w` at their first (or, `leftwards`, their last) place.
+    fn runs_with(&self, w: u32, leftwards: bool) -> impl Iterator<Item = &[Item]> {
+        let (keyed, loose) =
+            if leftwards { (&self.by_last, &self.loose_last) } else { (&self.by_first, &self.loose_first) };
+        // Most parts are one word: a scan of a few entries beats a binary search.
+        let (from, to) = if keyed.len() <= 8 {
+            let from = keyed.iter().position(|&(k, _)| k == w).unwrap_or(keyed.len());
+            (from, from + keyed[from..].iter().take_while(|&&(k, _)| k == w).count())
+        } else {
+            let from = keyed.partition_point(|&(k, _)| k < w);
+            (from, from + keyed[from..].partition_point(|&(k, _)| k == w))
+        };
+        keyed[from..to].iter().map(|&(_, i)| i).chain(loose.iter().copied()).map(|i| self.alts[i as usize].as_slice())
     }
 }
 
@@ -95,11 +143,21 @@ struct Phrase {
     target: Target,
 }
 
+/// Where to look for a phrase when a key turns up: which run of its anchor part, and how many tokens before the
+/// key that run starts.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    phrase: u32,
+    run: u32,
+    offset: u32,
+}
+
 /// What an anchor part's first item is keyed on when scanning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Key {
     Word(u32),
     Digit,
+    Any,
     Start,
 }
 
@@ -160,6 +218,7 @@ impl Vocab {
                         all
                     }
                     "{start}" => vec![vec![Item::Start]],
+                    "{word}" => vec![vec![Item::Any]],
                     "{number}" => vec![vec![Item::Number]],
                     "{hour}" => vec![vec![Item::Hour]],
                     "{minutes}" => vec![vec![Item::Minutes]],
@@ -184,10 +243,10 @@ impl Vocab {
         let mut parts = Vec::new();
         for seg in segments(phrase) {
             if seg.contains(['(', ')', '{']) {
-                parts.push(Part { alts: self.runs(seg).map_err(|e| format!("{e} (in {phrase:?})"))? });
+                parts.push(Part::new(self.runs(seg).map_err(|e| format!("{e} (in {phrase:?})"))?));
             } else {
                 for w in normalise_phrase(seg).split(' ').filter(|w| !w.is_empty()) {
-                    parts.push(Part { alts: vec![vec![Item::Word(self.id(w))]] });
+                    parts.push(Part::new(vec![vec![Item::Word(self.id(w))]]));
                 }
             }
         }
@@ -195,25 +254,49 @@ impl Vocab {
     }
 }
 
-/// The phrase split at white space outside parentheses: "(we will|we'll) sue you( today|)" gives
-/// "(we will|we'll)", "sue" and "you( today|)".
+/// The phrase split into the stretches that become parts: at white space outside parentheses, and around a
+/// group whose alternatives all begin (or all end) with a space, since that space is a word boundary too.
+/// "(we will|we'll) sue you( today|)" gives "(we will|we'll)", "sue", "you" and "( today|)";
+/// "(a |my |)(sick|fit) note" gives "(a |my |)", "(sick|fit)" and "note". A stretch with a group still inside a
+/// word ("threat(en|ened)") stays whole and is expanded on its own.
 fn segments(phrase: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut start = None;
-    for (i, c) in phrase.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            c if c.is_whitespace() && depth == 0 => {
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < phrase.len() {
+        let c = phrase[i..].chars().next().unwrap_or(' ');
+        if c == '(' {
+            // An unbalanced or nested group: leave the rest whole for the expander to report.
+            let Some(close) = phrase[i + 1..].find([')', '(']).map(|j| i + 1 + j).filter(|&j| &phrase[j..=j] == ")")
+            else {
+                out.push(&phrase[start.unwrap_or(i)..]);
+                return out;
+            };
+            let alts: Vec<&str> = phrase[i + 1..close].split('|').filter(|a| !a.is_empty()).collect();
+            let spaced = |f: fn(&str) -> Option<char>| {
+                !alts.is_empty() && alts.iter().all(|a| f(a).is_some_and(char::is_whitespace))
+            };
+            if spaced(|a| a.chars().next()) {
                 if let Some(s) = start.take() {
                     out.push(&phrase[s..i]);
                 }
-                continue;
             }
-            _ => {}
+            let s = *start.get_or_insert(i);
+            i = close + 1;
+            if spaced(|a| a.chars().next_back()) {
+                out.push(&phrase[s..i]);
+                start = None;
+            }
+            continue;
         }
-        start.get_or_insert(i);
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push(&phrase[s..i]);
+            }
+        } else {
+            start.get_or_insert(i);
+        }
+        i += c.len_utf8();
     }
     if let Some(s) = start {
         out.push(&phrase[s..]);
@@ -224,39 +307,43 @@ fn segments(phrase: &str) -> Vec<&str> {
 /// How often, roughly, a key turns up per token of speech: the index puts each phrase under its rarest part.
 fn key_cost(k: Key, common: &HashSet<u32>) -> u32 {
     match k {
-        Key::Word(w) if common.contains(&w) => 100,
+        Key::Word(w) if common.contains(&w) => 300,
         Key::Word(_) => 1,
         Key::Digit => 10,
         Key::Start => 500,
+        Key::Any => 10_000,
     }
 }
 
-fn keys(part: &Part) -> Vec<Key> {
-    let mut ks: Vec<Key> = part
-        .alts
-        .iter()
-        .filter_map(|a| a.first())
-        .map(|i| match i {
+/// The item a run is found by, as a key and the number of tokens before it in the run: the rarest of its items
+/// that stand for a token, or a sentence start for a run that covers no token.
+fn run_key(run: &[Item], common: &HashSet<u32>) -> (Key, u32) {
+    let mut best = (Key::Start, 0);
+    let mut offset = 0;
+    for item in run {
+        let key = match item {
+            Item::Start => continue,
             Item::Word(w) => Key::Word(*w),
-            Item::Start => Key::Start,
+            Item::Any => Key::Any,
             _ => Key::Digit,
-        })
-        .collect();
-    ks.sort_by_key(|k| match k {
-        Key::Word(w) => (0, *w),
-        Key::Digit => (1, 0),
-        Key::Start => (2, 0),
-    });
-    ks.dedup();
-    ks
+        };
+        if best.0 == Key::Start || key_cost(key, common) < key_cost(best.0, common) {
+            best = (key, offset);
+        }
+        offset += 1;
+    }
+    best
+}
+
+/// What finding a part costs: the keys of all its runs.
+fn part_cost(part: &Part, common: &HashSet<u32>) -> u32 {
+    part.alts.iter().map(|r| key_cost(run_key(r, common).0, common)).sum()
 }
 
 /// The phrases `parts` stands for, each with an anchor: a part that cannot be left out. A phrase made only of
 /// optional parts is split in two at its first optional part (left out, and required) until every piece has one.
 fn anchored(parts: Vec<Part>, target: Target, common: &HashSet<u32>, out: &mut Vec<Phrase>) {
-    let best = (0..parts.len())
-        .filter(|&i| !parts[i].optional())
-        .min_by_key(|&i| keys(&parts[i]).into_iter().map(|k| key_cost(k, common)).sum::<u32>());
+    let best = (0..parts.len()).filter(|&i| !parts[i].optional()).min_by_key(|&i| part_cost(&parts[i], common));
     if let Some(anchor) = best {
         out.push(Phrase { parts, anchor, target });
         return;
@@ -265,7 +352,7 @@ fn anchored(parts: Vec<Part>, target: Target, common: &HashSet<u32>, out: &mut V
     let mut without = parts.clone();
     without.remove(i);
     let mut with = parts;
-    with[i].alts.retain(|a| !a.is_empty());
+    with[i] = Part::new(with[i].alts.iter().filter(|a| !a.is_empty()).cloned().collect());
     if !with[i].alts.is_empty() {
         anchored(with, target, common, out);
     }
@@ -278,12 +365,14 @@ pub struct Scanner {
     /// The vocabulary as an anchored automaton: a token's word index is the pattern that matches all of it.
     vocab: AhoCorasick,
     phrases: Vec<Phrase>,
-    /// Phrases by the word their anchor part starts with, indexed by word.
-    by_word: Vec<Vec<u32>>,
-    /// Phrases whose anchor part starts with a number.
-    by_digit: Vec<u32>,
-    /// Phrases whose anchor part starts at a sentence start.
-    by_start: Vec<u32>,
+    /// Where to look when a word turns up, indexed by word.
+    by_word: Vec<Vec<Entry>>,
+    /// Where to look when a number turns up.
+    by_digit: Vec<Entry>,
+    /// Where to look at each sentence start.
+    by_start: Vec<Entry>,
+    /// Where to look at every token: phrases made only of `{word}` slots and optional parts.
+    by_any: Vec<Entry>,
     regexes: Vec<(Regex, Target)>,
     negators: HashSet<String>,
     bridge: HashSet<String>,
@@ -339,13 +428,16 @@ impl Scanner {
             anchored(parts, t, &common, &mut phrases);
         }
         let mut by_word = vec![Vec::new(); vocab.words.len()];
-        let (mut by_digit, mut by_start) = (Vec::new(), Vec::new());
+        let (mut by_digit, mut by_start, mut by_any) = (Vec::new(), Vec::new(), Vec::new());
         for (i, ph) in phrases.iter().enumerate() {
-            for k in keys(&ph.parts[ph.anchor]) {
-                match k {
-                    Key::Word(w) => by_word[w as usize].push(i as u32),
-                    Key::Digit => by_digit.push(i as u32),
-                    Key::Start => by_start.push(i as u32),
+            for (r, run) in ph.parts[ph.anchor].alts.iter().enumerate() {
+                let (key, offset) = run_key(run, &common);
+                let e = Entry { phrase: i as u32, run: r as u32, offset };
+                match key {
+                    Key::Word(w) => by_word[w as usize].push(e),
+                    Key::Digit => by_digit.push(e),
+                    Key::Start => by_start.push(e),
+                    Key::Any => by_any.push(e),
                 }
             }
         }
@@ -363,6 +455,7 @@ impl Scanner {
             by_word,
             by_digit,
             by_start,
+            by_any,
             regexes,
             negators: c.negators.iter().map(|s| s.to_lowercase()).collect(),
             bridge: c.negation_bridge.iter().map(|s| s.to_lowercase()).collect(),
@@ -402,20 +495,12 @@ impl Scanner {
             let sentence = toks[m.lo].sentence;
             m.hi = m.lo + toks[m.lo..].iter().take_while(|t| t.sentence == sentence).count();
             for pos in m.lo..m.hi {
-                if pos == m.lo {
-                    for &p in &self.by_start {
-                        m.try_phrase(&self.phrases[p as usize], pos, &mut hits);
-                    }
-                }
-                if let Some(list) = self.by_word.get(words[pos] as usize) {
-                    for &p in list {
-                        m.try_phrase(&self.phrases[p as usize], pos, &mut hits);
-                    }
-                }
-                if toks[pos].norm.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-                    for &p in &self.by_digit {
-                        m.try_phrase(&self.phrases[p as usize], pos, &mut hits);
-                    }
+                let at_start = if pos == m.lo { &self.by_start[..] } else { &[] };
+                let at_word = self.by_word.get(words[pos] as usize).map_or(&[][..], Vec::as_slice);
+                let digit = toks[pos].norm.as_bytes().first().is_some_and(u8::is_ascii_digit);
+                let at_digit = if digit { &self.by_digit[..] } else { &[] };
+                for e in at_start.iter().chain(at_word).chain(at_digit).chain(&self.by_any) {
+                    m.try_entry(&self.phrases[e.phrase as usize], e, pos, &mut hits);
                 }
             }
             m.lo = m.hi;
@@ -496,6 +581,7 @@ impl Matching<'_> {
                     && (w.ends_with(b"am") || w.ends_with(b"pm"))
                     && all_digits(&w[..w.len() - 2])
             }
+            Item::Any => self.toks[pos].norm.chars().next().is_some_and(char::is_alphabetic),
             Item::Start => false,
         }
     }
@@ -532,12 +618,14 @@ impl Matching<'_> {
         Some(pos)
     }
 
-    /// Every span of `ph` whose anchor part starts at `pos`.
-    fn try_phrase(&mut self, ph: &Phrase, pos: usize, hits: &mut Vec<Hit>) {
+    /// Every span of `ph` in which run `e.run` of its anchor part has its key at `pos`.
+    fn try_entry(&mut self, ph: &Phrase, e: &Entry, pos: usize, hits: &mut Vec<Hit>) {
+        let Some(start) = pos.checked_sub(e.offset as usize).filter(|&s| s >= self.lo) else { return };
+        let Some(end) = self.forward(&ph.parts[ph.anchor].alts[e.run as usize], start) else { return };
         let (mut ends, mut starts, mut tmp) =
             (std::mem::take(&mut self.ends), std::mem::take(&mut self.starts), std::mem::take(&mut self.tmp));
-        if self.reach(&ph.parts[ph.anchor..], false, pos, &mut ends, &mut tmp)
-            && self.reach(&ph.parts[..ph.anchor], true, pos, &mut starts, &mut tmp)
+        if self.reach(&ph.parts[ph.anchor + 1..], false, end, &mut ends, &mut tmp)
+            && self.reach(&ph.parts[..ph.anchor], true, start, &mut starts, &mut tmp)
         {
             for &s in &starts {
                 for &e in ends.iter().filter(|&&e| e > s) {
@@ -563,7 +651,9 @@ impl Matching<'_> {
             let part = if leftwards { &parts[parts.len() - 1 - i] } else { &parts[i] };
             tmp.clear();
             for &at in set.iter() {
-                for run in &part.alts {
+                let w = if leftwards { at.checked_sub(1) } else { Some(at) };
+                let w = w.filter(|&i| i >= self.lo && i < self.hi).map_or(NONE, |i| self.words[i]);
+                for run in part.runs_with(w, leftwards) {
                     let next = if leftwards { self.backward(run, at) } else { self.forward(run, at) };
                     if let Some(n) = next.filter(|n| !tmp.contains(n)) {
                         tmp.push(n);
@@ -681,6 +771,16 @@ mod tests {
         assert!(spans(&sc, "pay 3x by friday").is_empty());
         assert_eq!(spans(&sc, "OK. You need to call"), ["You need to"]);
         assert!(spans(&sc, "so you need to call").is_empty(), "{{start}} only at a sentence start");
+    }
+
+    #[test]
+    fn a_word_slot_takes_any_one_word_but_not_a_number() {
+        let sc = scanner(&["this is {word}( {word}|) calling from", "if you do not {word}( {word}|) we will"]);
+        assert_eq!(spans(&sc, "Hi, this is Ana Silva calling from Crestline"), ["this is Ana Silva calling from"]);
+        assert_eq!(spans(&sc, "this is Ana calling from"), ["this is Ana calling from"]);
+        assert!(spans(&sc, "this is 26 calling from").is_empty());
+        assert!(spans(&sc, "this is calling from").is_empty(), "the slot needs a word");
+        assert_eq!(spans(&sc, "if you do not pay today we will"), ["if you do not pay today we will"]);
     }
 
     #[test]

@@ -386,9 +386,9 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
                             continue;
                         }
                         for slot in n.split(' ').filter(|w| w.starts_with('{')) {
-                            if !["{amount}", "{time}", "{start}"].contains(&slot) {
+                            if !["{amount}", "{time}", "{start}", "{word}"].contains(&slot) {
                                 errors.push(e(format!(
-                                    "unknown slot {slot} in {p:?}; slots are {{amount}}, {{time}} and {{start}}"
+                                    "unknown slot {slot} in {p:?}; slots are {{amount}}, {{time}}, {{start}} and {{word}}"
                                 )));
                             }
                         }
