@@ -24,13 +24,20 @@ fn difficulty(c: Category) -> bool {
 /// Credit a plan agreed after an affordability check; flag the first plan agreed without one with a customer who
 /// has said they are in difficulty.
 pub fn apply(w: &Window<'_>, out: &mut Analysis) {
-    let mut flag = w.rule("affordability-before-plan").filter(|_| !super::requests::in_breathing_space(w, out));
+    let mut flag = w.rule("affordability-before-plan");
+    // Known before the turn only, so that live mode never alerts a finding the rest of the call withdraws.
+    let breathing_from = if w.call.account.breathing_space == Some(true) {
+        Some(0)
+    } else {
+        super::requests::breathing_space_cue(w, out)
+    };
     let mut credit = w.rule("affordability-checked-first");
     for t in (0..w.call.turns.len()).filter(|&t| w.call.turns[t].role == Role::Agent) {
         if flag.is_none() && credit.is_none() {
             return;
         }
         let Some(plan) = w.facts[t].signal("plan-agreed") else { continue };
+        let in_breathing_space = breathing_from.is_some_and(|b| b <= t);
         let check = out.credits.iter().find(|c| {
             w.lex.rule(c.code).is_some_and(|r| r.name == "affordability")
                 && (c.turn < t || (c.turn == t && c.end <= plan.start))
@@ -48,7 +55,7 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
             .cues
             .iter()
             .find(|q| q.turn < t && difficulty(q.category) && w.call.turns[q.turn].role == Role::Customer);
-        if let (Some(q), Some(rule)) = (cue, flag) {
+        if let (Some(q), Some(rule), false) = (cue, flag, in_breathing_space) {
             let mut it = item(rule, w.call, t, plan.start, plan.end);
             it.note = Some(format!(
                 "{} cue at turn {}; no income and expenditure or affordability question before the plan",
