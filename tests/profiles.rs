@@ -100,3 +100,19 @@ fn the_explain_credit_needs_a_disclosure_before_it() {
     let before = codes(&analyzer.analyze(&call(&[(A, explain), (C, "I've got depression.")], Account::default())));
     assert!(!before.iter().any(|c| c.starts_with("GP342")), "{before:?}");
 }
+
+#[test]
+fn a_breathing_space_disclosed_after_the_plan_does_not_withdraw_the_affordability_finding() {
+    let analyzer = Analyzer::builtin(None).expect("lexicons");
+    let turns: &[(Role, &str)] = &[
+        (C, "I've lost my job."),
+        (A, "Okay. I'll set up a plan of 90 pounds a month."),
+        (C, "Actually, my adviser put me in breathing space yesterday."),
+        (A, "Thank you for telling me. I'll put the account on hold."),
+    ];
+    let got = codes(&analyzer.analyze(&call(turns, Account::default())));
+    for want in ["DI104@1", "GP341@3"] {
+        assert!(got.contains(&want.to_owned()), "{want} missing from {got:?}");
+    }
+    assert!(!got.iter().any(|c| c.starts_with("IR105")), "{got:?}");
+}
