@@ -47,7 +47,8 @@ pub fn breathing_space_cue(w: &Window<'_>, out: &Analysis) -> Option<usize> {
 }
 
 /// Breathing Space: flag the first collection after the customer said so (or from the start, when the account
-/// records it), or credit the agent who said collection pauses. Returns the customer turn of the disclosure.
+/// records it), or credit the agent who said collection pauses. Returns the customer turn of the disclosure when
+/// collection after it was flagged.
 fn breathing_space(w: &Window<'_>, out: &mut Analysis) -> Option<usize> {
     let said = breathing_space_cue(w, out);
     let on_file = w.call.account.breathing_space == Some(true);
@@ -73,6 +74,7 @@ fn breathing_space(w: &Window<'_>, out: &mut Analysis) -> Option<usize> {
             return said;
         }
     }
+    // Not flagged: collection paused, or nothing was asked for.
     if let Some(rule) = w.rule("breathing-space-honoured") {
         if let Some((a, s)) = after.iter().find_map(|&a| w.facts[a].signal("collection-paused").map(|s| (a, *s))) {
             let mut c = item(rule, w.call, a, s.start, s.end);
@@ -83,14 +85,12 @@ fn breathing_space(w: &Window<'_>, out: &mut Analysis) -> Option<usize> {
             out.credits.push(c);
         }
     }
-    said
+    None
 }
 
 /// Emit one ignored-request finding per kind of request that the agent pressed past.
 pub fn apply(w: &Window<'_>, out: &mut Analysis) {
     let breathing = breathing_space(w, out);
-    let breathing_flagged =
-        out.findings.iter().any(|f| w.lex.rule(f.code).is_some_and(|r| r.engine.as_deref() == Some("breathing-space")));
     let mut done: Vec<Category> = Vec::new();
     let requests: Vec<(usize, Category)> = out
         .cues
@@ -112,7 +112,7 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
             continue;
         }
         // "My adviser put me in breathing space" is one request: the Breathing Space finding is the specific one.
-        if category == Category::Attorney && breathing_flagged && breathing == Some(turn) {
+        if category == Category::Attorney && breathing == Some(turn) {
             continue;
         }
         let Some(rule) = engine_for(category).and_then(|e| w.rule(e)) else {
