@@ -119,6 +119,9 @@ pub struct Account {
     pub cease_on_file: Option<bool>,
     /// This is the first contact with the consumer (full mini-Miranda expected rather than the short form).
     pub first_contact: Option<bool>,
+    /// The debt is in a Breathing Space (England and Wales Debt Respite Scheme): standard or mental health crisis
+    /// moratorium. The creditor has been notified, so any contact seeking payment breaches the moratorium.
+    pub breathing_space: Option<bool>,
 }
 
 /// A transcript of one call, as read.

@@ -109,7 +109,17 @@ impl Rule {
 }
 
 /// The names of the signals the conversation rules read.
-pub const SIGNALS: &[&str] = &["payment-ask", "filler", "debt-detail", "no-decision", "collection-context"];
+pub const SIGNALS: &[&str] = &[
+    "payment-ask",
+    "filler",
+    "debt-detail",
+    "no-decision",
+    "collection-context",
+    "plan-agreed",
+    "breathing-space",
+    "collection-paused",
+    "data-use",
+];
 
 /// A named phrase list read by the conversation rules.
 #[derive(Clone, Debug, PartialEq, Eq)]

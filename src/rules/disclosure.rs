@@ -44,7 +44,8 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
 }
 
 /// UK: a customer in difficulty should hear about free, independent debt advice (CONC 7.3.5G forbearance, and the
-/// FCA's expectation that firms signpost MoneyHelper, StepChange, National Debtline, Citizens Advice).
+/// FCA's expectation that firms signpost MoneyHelper, StepChange, National Debtline, Citizens Advice), unless
+/// they already have a debt adviser.
 fn signposting(w: &Window<'_>, out: &mut Analysis, first: usize, (fs, fe): (usize, usize)) {
     let Some(rule) = w.rule("signposting-missing") else { return };
     let difficulty = out.cues.iter().any(|c| {
@@ -58,7 +59,12 @@ fn signposting(w: &Window<'_>, out: &mut Analysis, first: usize, (fs, fe): (usiz
         ) && w.call.turns[c.turn].role == Role::Customer
     });
     let signposted = out.credits.iter().any(|c| c.category == Category::Signposting);
-    if difficulty && !signposted {
+    // A customer who already has a debt adviser (a Breathing Space is always started by one) has the advice.
+    let advised = super::requests::in_breathing_space(w, out)
+        || out.cues.iter().any(|c| {
+            w.call.turns[c.turn].role == Role::Customer && w.lex.rule(c.code).is_some_and(|r| r.name == "debt-adviser")
+        });
+    if difficulty && !signposted && !advised {
         out.findings.push(item(rule, w.call, first, fs, fe));
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Two families: lexical rules (declared by phrases in `lexicons/`, judged here by speaker and [`Context`]) and
 //! window rules (declared in `lexicons/window.toml` with `engine = "..."`, their logic in the modules below:
-//! [`empathy`], [`requests`], [`disclosure`]). Both produce [`Item`]s with a code from the catalog.
+//! [`empathy`], [`requests`], [`vulnerability`], [`disclosure`], [`affordability`], [`conduct`]). Both produce
+//! [`Item`]s with a code from the catalog.
 
+pub mod affordability;
 pub mod conduct;
 pub mod disclosure;
 pub mod empathy;
@@ -59,6 +61,12 @@ impl TurnFacts {
     pub fn signal(&self, name: &str) -> Option<&SignalHit> {
         let i = SIGNALS.iter().position(|s| *s == name)? as u8;
         self.signals.iter().find(|s| s.signal == i)
+    }
+
+    /// Every hit of a named signal, in order.
+    pub fn signals_named<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s SignalHit> + 's {
+        let i = SIGNALS.iter().position(|s| *s == name).map(|i| i as u8);
+        self.signals.iter().filter(move |s| Some(s.signal) == i)
     }
 
     /// Whether the turn is only a filler ("okay", "mm-hmm, one moment").
@@ -295,6 +303,7 @@ impl Analyzer {
         requests::apply(&w, &mut out);
         vulnerability::apply(&w, &mut out);
         disclosure::apply(&w, &mut out);
+        affordability::apply(&w, &mut out);
         conduct::apply(&w, &mut out);
         for list in [&mut out.findings, &mut out.cues, &mut out.credits] {
             list.sort_by_key(|i| (i.turn, i.start, i.end, i.code));
