@@ -2,15 +2,17 @@
 
 use crate::tokenize::tokenize;
 
-/// The most variants one phrase may expand to; more is almost always a mistake in the phrase.
+/// The most variants [`expand_phrase`] writes out. The matcher takes phrases of any size; the check that no two
+/// categories share a phrase compares variants, and skips phrases larger than this.
 pub const MAX_VARIANTS: usize = 10_000;
 
-/// Expand `(a|b|c)` groups (not nested) into every combination.
+/// A phrase cut at its groups: each piece of literal text with the options of the group that follows it (none
+/// after the last piece).
 ///
 /// # Errors
-/// An unbalanced or nested parenthesis, or more than [`MAX_VARIANTS`] variants, with a message saying which.
-pub fn expand_phrase(phrase: &str) -> Result<Vec<String>, String> {
-    let mut variants = vec![String::new()];
+/// An unbalanced or nested parenthesis, with a message saying which.
+fn pieces(phrase: &str) -> Result<Vec<(&str, Vec<&str>)>, String> {
+    let mut out = Vec::new();
     let mut rest = phrase;
     while let Some(open) = rest.find('(') {
         let close = match rest[open + 1..].find([')', '(']) {
@@ -22,24 +24,45 @@ pub fn expand_phrase(phrase: &str) -> Result<Vec<String>, String> {
         if literal.contains(')') {
             return Err(format!("unmatched ')' in {phrase:?}"));
         }
-        let options: Vec<&str> = rest[open + 1..close].split('|').collect();
-        let mut next = Vec::with_capacity(variants.len() * options.len());
-        for v in &variants {
-            for o in &options {
-                next.push(format!("{v}{literal}{o}"));
-            }
-        }
-        if next.len() > MAX_VARIANTS {
-            return Err(format!("{phrase:?} expands to more than {MAX_VARIANTS} variants: split it"));
-        }
-        variants = next;
+        out.push((literal, rest[open + 1..close].split('|').collect()));
         rest = &rest[close + 1..];
     }
     if rest.contains(')') {
         return Err(format!("unmatched ')' in {phrase:?}"));
     }
-    for v in &mut variants {
-        v.push_str(rest);
+    out.push((rest, Vec::new()));
+    Ok(out)
+}
+
+/// How many variants a phrase stands for, without expanding it (saturating at `usize::MAX`).
+///
+/// # Errors
+/// As [`expand_phrase`], for a badly formed group.
+pub fn variant_count(phrase: &str) -> Result<usize, String> {
+    Ok(pieces(phrase)?.iter().fold(1usize, |n, (_, opts)| n.saturating_mul(opts.len().max(1))))
+}
+
+/// Expand `(a|b|c)` groups (not nested) into every combination.
+///
+/// The matcher never does this (it matches groups as they are); the lexicon checks and the tools that list
+/// phrases do, so the number of variants is bounded.
+///
+/// # Errors
+/// An unbalanced or nested parenthesis, or more than [`MAX_VARIANTS`] variants, with a message saying which.
+pub fn expand_phrase(phrase: &str) -> Result<Vec<String>, String> {
+    let pieces = pieces(phrase)?;
+    if variant_count(phrase)? > MAX_VARIANTS {
+        return Err(format!("{phrase:?} expands to more than {MAX_VARIANTS} variants: split it"));
+    }
+    let mut variants = vec![String::new()];
+    for (literal, options) in pieces {
+        if options.is_empty() {
+            for v in &mut variants {
+                v.push_str(literal);
+            }
+            continue;
+        }
+        variants = variants.iter().flat_map(|v| options.iter().map(move |o| format!("{v}{literal}{o}"))).collect();
     }
     Ok(variants)
 }
@@ -117,6 +140,16 @@ mod tests {
             v,
             ["we will sue you today", "we will sue you", "we're going to sue you today", "we're going to sue you"]
         );
+    }
+
+    #[test]
+    fn counts_variants_without_expanding() {
+        assert_eq!(variant_count("(a|b) c (d|e|)").unwrap(), 6);
+        assert_eq!(variant_count("plain words").unwrap(), 1);
+        let huge = "(a|b|c|d|e|f|g|h|i|j) ".repeat(6);
+        assert_eq!(variant_count(&huge).unwrap(), 1_000_000);
+        assert!(expand_phrase(&huge).unwrap_err().contains("more than"));
+        assert!(variant_count("(a|(b))").is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::expand::{expand_phrase, normalise_phrase};
+use super::expand::{expand_phrase, normalise_phrase, variant_count, MAX_VARIANTS};
 use super::{embedded, ContextWords, Example, Lexicon, Negated, Rule, Signal, SIGNALS};
 use crate::call::{Account, Role};
 use crate::finding::{Category, Kind, Severity};
@@ -380,21 +380,21 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
             _ => {}
         }
         for p in r.phrases.iter().filter(|_| phrases) {
-            match expand_phrase(p) {
+            if let Some(slot) = unknown_slot(p) {
+                errors.push(e(format!(
+                    "unknown slot {slot} in {p:?}; slots are {{amount}}, {{time}}, {{start}} and {{word}}"
+                )));
+            }
+            match variant_count(p) {
                 Err(m) => errors.push(e(m)),
-                Ok(vs) => {
-                    for v in vs {
+                // Too many variants to compare one by one with every other rule's; the matcher takes it as it is.
+                Ok(n) if n > MAX_VARIANTS => {}
+                Ok(_) => {
+                    for v in expand_phrase(p).unwrap_or_default() {
                         let n = normalise_phrase(&v);
                         if n.is_empty() {
                             errors.push(e(format!("phrase {p:?} has a variant with no words")));
                             continue;
-                        }
-                        for slot in n.split(' ').filter(|w| w.starts_with('{')) {
-                            if !["{amount}", "{time}", "{start}", "{word}"].contains(&slot) {
-                                errors.push(e(format!(
-                                    "unknown slot {slot} in {p:?}; slots are {{amount}}, {{time}}, {{start}} and {{word}}"
-                                )));
-                            }
                         }
                         let key = (n, r.kind(), r.speaker);
                         match phrase_owner.get(&key) {
@@ -421,7 +421,7 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
     for p in
         c.reporters.iter().chain(&c.agent_echo).chain(&c.hedges).chain(&c.question_openers).chain(&c.pseudo_negations)
     {
-        if let Err(m) = expand_phrase(p) {
+        if let Err(m) = variant_count(p) {
             errors.push(LexiconError { file: "context.toml".into(), line: 1, message: format!("context: {m}") });
         }
     }
@@ -430,11 +430,25 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
             errors.push(err_at(&s.origin, format!("unknown signal {:?}; signals are {}", s.name, SIGNALS.join(", "))));
         }
         for p in &s.phrases {
-            if let Err(m) = expand_phrase(p) {
+            if let Err(m) = variant_count(p) {
                 errors.push(err_at(&s.origin, format!("signal {}: {m}", s.name)));
             }
         }
     }
+}
+
+/// The first `{...}` in a phrase that is not one of the slots the matcher knows.
+fn unknown_slot(phrase: &str) -> Option<&str> {
+    let mut rest = phrase;
+    while let Some(i) = rest.find('{') {
+        let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
+        let slot = &rest[i..end];
+        if !["{amount}", "{time}", "{start}", "{word}"].contains(&slot) {
+            return Some(slot);
+        }
+        rest = &rest[end..];
+    }
+    None
 }
 
 /// Checks of the catalog's completeness that `callcoach lexicons check` and the registry test apply on top of
