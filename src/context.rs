@@ -53,11 +53,25 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
     let clause = first.clause;
 
     let mut negated = false;
-    let lo = hit.tok_start.saturating_sub(scanner.negation_window);
+    // A negator reaches across "or"/"nor" to the next item of a list: "won't go without food or miss your rent"
+    // negates both. Past the conjunction, up to COORDINATED content words may stand between.
+    const COORDINATED: usize = 4;
+    let mut spare = 0;
+    let lo = hit.tok_start.saturating_sub(scanner.negation_window + COORDINATED);
     for k in (lo..hit.tok_start).rev() {
         let t = &toks[k];
         if t.sentence != sentence || t.clause != clause {
             break;
+        }
+        if hit.tok_start - k > scanner.negation_window + spare {
+            break;
+        }
+        // Not "don't ignore this or we'll sue you": an "or" before a new subject is "otherwise", a consequence.
+        let next = toks.get(k + 1).map(|n| n.norm.as_str()).unwrap_or("");
+        let new_subject = matches!(next, "i" | "we" | "you" | "they" | "he" | "she" | "it" | "there" | "else" | "this");
+        if matches!(t.norm.as_str(), "or" | "nor") && spare == 0 && !new_subject {
+            spare = COORDINATED;
+            continue;
         }
         if scanner.is_negator(&t.norm) {
             // "why don't you", "not only": the negator belongs to a fixed phrase and negates nothing after it.
@@ -69,6 +83,9 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
             continue;
         }
         if !scanner.is_bridge(&t.norm) {
+            if spare > 0 && hit.tok_start - k <= scanner.negation_window + spare {
+                continue;
+            }
             break;
         }
     }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::finding::{Category, Item, Severity};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, SIGNALS};
 use crate::rules::Analysis;
 
 /// The five subscores of the contract.
@@ -195,6 +195,57 @@ fn counts(i: &Item) -> bool {
     !i.accepted
 }
 
+/// The linear scorer (`lexicons/weights.toml`): each weighed feature moves its subscore by its weight. A rule
+/// code counts in full when its item stands anywhere in the call, as a credit does in the rubric; a signal (the
+/// `style-` politeness strategies) counts by the share of agent turns in which it appears, since in a long call
+/// every strategy turns up somewhere. In a one-turn request, the case the weights were fitted on, both are simply
+/// present or not. Each feature's points are rounded and traced on their own, so the trace adds up.
+fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace>) {
+    if a.agent_turns == 0 {
+        return;
+    }
+    for w in &lex.weights {
+        let Some(s) = Subscore::ALL.into_iter().find(|s| s.as_str() == w.score) else {
+            continue;
+        };
+        let mut turns: Vec<usize> = Vec::new();
+        let mut code: Option<&'static str> = None;
+        if let Some(i) = SIGNALS.iter().position(|n| *n == w.feature) {
+            code = Some(SIGNALS[i]);
+            turns.extend(a.agent_signals.iter().filter(|(_, x)| *x as usize == i).map(|(t, _)| *t));
+        } else {
+            for it in a.findings.iter().chain(&a.credits).filter(|i| counts(i) && i.code == w.feature) {
+                code = Some(it.code);
+                turns.push(it.turn);
+            }
+        }
+        turns.sort_unstable();
+        turns.dedup();
+        let (Some(code), Some(&first)) = (code, turns.first()) else {
+            continue;
+        };
+        let n = turns.len().min(a.agent_turns);
+        let signal = SIGNALS.contains(&w.feature.as_str());
+        let share = if signal { n as f64 / a.agent_turns as f64 } else { 1.0 };
+        let p = (w.weight * share).round() as i32;
+        if p == 0 {
+            continue;
+        }
+        sub[Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0)] += p;
+        trace.push(Trace {
+            score: s.as_str(),
+            points: p,
+            code,
+            turn: first,
+            reason: if signal {
+                format!("{} in {n} of {} agent turns, weight {:+}", w.feature, a.agent_turns, w.weight)
+            } else {
+                format!("{}, weight {:+}", w.feature, w.weight)
+            },
+        });
+    }
+}
+
 /// Score an analysis by the rubric.
 pub fn score(a: &Analysis, lex: &Lexicon) -> Scorecard {
     score_with(a, lex, &Weights::default())
@@ -203,9 +254,12 @@ pub fn score(a: &Analysis, lex: &Lexicon) -> Scorecard {
 /// Score an analysis by the rubric with these subscore weights.
 pub fn score_with(a: &Analysis, lex: &Lexicon, weights: &Weights) -> Scorecard {
     let card_points = |code: &str| lex.rule(code).and_then(|r| r.points);
+    // A credit the linear scorer weighs on a subscore moves that subscore through its weight only.
+    let weighed = |code: &str, s: Subscore| lex.weights_of(code).any(|w| w.score == s.as_str());
     let mut trace = Vec::new();
     let mut sub = Subscore::ALL.map(Subscore::base);
     let idx = |s: Subscore| Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0);
+    linear(a, lex, &mut sub, &mut trace);
     for f in a.findings.iter().filter(|i| counts(i)) {
         let sev = f.severity.unwrap_or(Severity::Low);
         for &s in finding_targets(f.category, sev) {
@@ -225,6 +279,9 @@ pub fn score_with(a: &Analysis, lex: &Lexicon, weights: &Weights) -> Scorecard {
         let Some((s, p, max)) = credit_value(c.category) else {
             continue;
         };
+        if weighed(c.code, s) {
+            continue;
+        }
         let p = card_points(c.code).unwrap_or(p);
         let so_far = used.iter().filter(|(k, _)| *k == c.category).map(|(_, v)| v).sum::<i32>();
         let p = p.min(max - so_far);

@@ -113,6 +113,12 @@ fn expand(word: &str) -> Option<&'static [&'static str]> {
         "thx" => &["thanks"],
         "ok" | "okey" => &["okay"],
         "mum" | "mom" | "mam" => &["mum"],
+        "mum's" | "mom's" | "mam's" => &["mum", "is"],
+        "must've" | "mustve" => &["must", "have"],
+        "should've" | "shouldve" => &["should", "have"],
+        "could've" | "couldve" => &["could", "have"],
+        "would've" | "wouldve" => &["would", "have"],
+        "might've" => &["might", "have"],
         _ => return None,
     })
 }
@@ -398,6 +404,8 @@ mod tests {
         assert_eq!(norms("im gonna call u"), ["i", "am", "going", "to", "call", "you"]);
         assert_eq!(norms("you couldnt pay"), ["you", "could", "not", "pay"]);
         assert_eq!(norms("Mustn't"), ["must", "not"]);
+        assert_eq!(norms("must've"), ["must", "have"]);
+        assert_eq!(norms("Mom's"), ["mum", "is"]);
     }
 
     #[test]

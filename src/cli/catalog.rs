@@ -61,7 +61,11 @@ pub fn explain(code: &str, dir: Option<&Path>) -> u8 {
         Err(c) => return c,
     };
     match lex.rule(code) {
-        Some(r) => print(&lexicon::explain(r)),
+        Some(r) => print(&format!("{}{}", lexicon::explain(r), lexicon::explain_feature(&lex, r.code))),
+        None if lex.weights_of(code).next().is_some() => print(&format!(
+            "{code} (a feature of the linear scorer; never reported){}",
+            lexicon::explain_feature(&lex, code)
+        )),
         None => {
             eprintln!("callcoach: no rule {code:?}; `callcoach rules` lists every code");
             2

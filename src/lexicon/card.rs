@@ -94,6 +94,23 @@ fn profiles(r: &Rule) -> String {
     }
 }
 
+/// The linear scorer's weights on one feature (a rule code or a signal), for `callcoach explain`; empty when the
+/// feature has none.
+pub fn explain_feature(lex: &super::Lexicon, feature: &str) -> String {
+    let mut s = String::new();
+    for w in lex.weights_of(feature) {
+        let _ = writeln!(
+            s,
+            "\nWeight\n  {:+} {} points when present in every agent turn, in proportion otherwise ({})",
+            w.weight, w.score, w.origin
+        );
+    }
+    if let Some(sig) = lex.signals.iter().find(|x| x.name == feature) {
+        let _ = writeln!(s, "\nPhrases\n  {}", sig.phrases.join("\n  "));
+    }
+    s
+}
+
 /// One rule explained, in the sections ruff and clippy use.
 pub fn explain(r: &Rule) -> String {
     let mut s = String::new();

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::expand::{expand_phrase, normalise_phrase, variant_count, MAX_VARIANTS};
-use super::{embedded, ContextWords, Example, Lexicon, Negated, Rule, Signal, SIGNALS};
+use super::{embedded, ContextWords, Example, FeatureWeight, Lexicon, Negated, Rule, Signal, SIGNALS};
 use crate::call::{Account, Role};
 use crate::finding::{Category, Kind, Severity};
 
@@ -42,6 +42,9 @@ struct RawFile {
     #[serde(default)]
     signal: Vec<Spanned<RawSignal>>,
     context: Option<Spanned<RawContext>>,
+    /// `[weights.respect]`: feature name to points.
+    #[serde(default)]
+    weights: std::collections::BTreeMap<String, Spanned<std::collections::BTreeMap<String, f64>>>,
 }
 
 #[derive(Deserialize)]
@@ -169,6 +172,7 @@ struct Parsed {
     rules: Vec<Rule>,
     signals: Vec<Signal>,
     context: Option<ContextWords>,
+    weights: Vec<FeatureWeight>,
 }
 
 fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<Parsed> {
@@ -300,7 +304,14 @@ fn parse_file(file: &str, text: &str, errors: &mut Vec<LexiconError>) -> Option<
             pseudo_negations: c.pseudo_negations,
         }
     });
-    Some(Parsed { rules, signals, context })
+    let mut weights = Vec::new();
+    for (score, table) in raw.weights {
+        let origin = format!("{file}:{}", line_of(text, table.span().start));
+        for (feature, weight) in table.into_inner() {
+            weights.push(FeatureWeight { score: score.clone(), feature, weight, origin: origin.clone() });
+        }
+    }
+    Some(Parsed { rules, signals, context, weights })
 }
 
 fn merge_context(into: &mut ContextWords, add: ContextWords) {
@@ -336,6 +347,11 @@ fn merge(files: Vec<(String, String)>, errors: &mut Vec<LexiconError>, check: bo
             }
         }
         lex.signals.extend(p.signals);
+        for w in p.weights {
+            // A later file's weight on the same feature replaces the earlier one.
+            lex.weights.retain(|x| !(x.score == w.score && x.feature == w.feature));
+            lex.weights.push(w);
+        }
         if let Some(c) = p.context {
             merge_context(&mut lex.context, c);
         }
@@ -423,6 +439,23 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
     {
         if let Err(m) = variant_count(p) {
             errors.push(LexiconError { file: "context.toml".into(), line: 1, message: format!("context: {m}") });
+        }
+    }
+    for w in &lex.weights {
+        if !matches!(w.score.as_str(), "respect" | "honesty" | "empathy" | "collaboration" | "compliance") {
+            errors.push(err_at(&w.origin, format!("weights: unknown subscore {:?}", w.score)));
+        }
+        match lex.rules.iter().find(|r| r.code == w.feature) {
+            Some(r) if r.kind() != Kind::Credit => errors.push(err_at(
+                &w.origin,
+                format!("weights: {} is not a credit; findings deduct by severity and cues score nothing", w.feature),
+            )),
+            None if !SIGNALS.contains(&w.feature.as_str()) => errors
+                .push(err_at(&w.origin, format!("weights: {:?} is neither a credit's code nor a signal", w.feature))),
+            _ => {}
+        }
+        if !w.weight.is_finite() || w.weight.abs() > 50.0 {
+            errors.push(err_at(&w.origin, format!("weights: {} must be between -50 and 50", w.feature)));
         }
     }
     for s in &lex.signals {

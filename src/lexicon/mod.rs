@@ -7,7 +7,7 @@ mod card;
 mod expand;
 mod load;
 
-pub use card::{card, explain, markdown, sorted, table, CardOut};
+pub use card::{card, explain, explain_feature, markdown, sorted, table, CardOut};
 pub use expand::{expand_phrase, normalise_phrase, variant_count, MAX_VARIANTS};
 pub use load::{
     lint, load_builtin, load_builtin_checked, load_dir, load_dirs, load_with, parse_example_turn, parse_expect,
@@ -109,6 +109,9 @@ impl Rule {
 }
 
 /// The names of the signals the conversation rules read.
+///
+/// The `style-` signals are the politeness strategies of the literature (gratitude, hedges, deference, indirect
+/// requests against direct imperatives...): features of the linear scorer (`lexicons/weights.toml`), never reported.
 pub const SIGNALS: &[&str] = &[
     "payment-ask",
     "filler",
@@ -119,7 +122,42 @@ pub const SIGNALS: &[&str] = &[
     "breathing-space",
     "collection-paused",
     "data-use",
+    "style-please-start",
+    "style-direct-start",
+    "style-direct-question",
+    "style-you-start",
+    "style-i-start",
+    "style-counterfactual",
+    "style-indicative",
+    "style-hedge",
+    "style-deference",
+    "style-factuality",
+    "style-positive",
+    "style-negative",
+    "style-imperative",
+    "style-obligation",
+    "style-indirect",
+    "style-we",
+    "style-challenge",
+    "style-marks",
 ];
+
+/// The signal found from punctuation, not from phrases: repeated question or exclamation marks ("??", "!!", "?!").
+pub const MARKS_SIGNAL: &str = "style-marks";
+
+/// One weight of the linear scorer: a feature (a rule code or a signal name) and the points it moves a subscore
+/// when it is present in every agent turn (a feature in half the agent turns moves it half as much).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeatureWeight {
+    /// The subscore it moves (`respect`).
+    pub score: String,
+    /// A rule code (`GP314`) or a signal name (`style-hedge`).
+    pub feature: String,
+    /// Points at a rate of one.
+    pub weight: f64,
+    /// Where it was declared.
+    pub origin: String,
+}
 
 /// A named phrase list read by the conversation rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,11 +200,18 @@ pub struct Lexicon {
     pub signals: Vec<Signal>,
     /// Context words.
     pub context: ContextWords,
+    /// The linear scorer's weights (`lexicons/weights.toml`).
+    pub weights: Vec<FeatureWeight>,
 }
 
 impl Lexicon {
     /// The rule with this code.
     pub fn rule(&self, code: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+
+    /// The weights on a feature (a rule code or a signal name), one per subscore it moves.
+    pub fn weights_of<'a>(&'a self, feature: &'a str) -> impl Iterator<Item = &'a FeatureWeight> + 'a {
+        self.weights.iter().filter(move |w| w.feature.eq_ignore_ascii_case(feature))
     }
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::call::{Call, Role};
 use crate::context::judge;
 use crate::finding::{Category, Item, Kind, Severity};
-use crate::lexicon::{Lexicon, Negated, Rule, SIGNALS};
+use crate::lexicon::{Lexicon, Negated, Rule, MARKS_SIGNAL, SIGNALS};
 use crate::matcher::{Hit, Scanner, Target};
 use crate::score::{score_with, Scorecard, Weights};
 use crate::tokenize::{tokenize, TurnTokens};
@@ -161,6 +161,10 @@ pub struct Analysis {
     pub score: Scorecard,
     /// Hits that context suppressed or changed, with the reason (for `--explain-matches`).
     pub decisions: Vec<Decision>,
+    /// The signals of each agent turn, once per turn: `(turn, index into SIGNALS)`, for the linear scorer.
+    pub agent_signals: Vec<(usize, u8)>,
+    /// How many agent turns have words: the linear scorer's features are rates over them.
+    pub agent_turns: usize,
 }
 
 /// A hit that context changed, recorded so that "why was this (not) flagged?" has an answer.
@@ -296,6 +300,20 @@ impl Analyzer {
             out.cues.extend(t.cues);
             out.credits.extend(t.credits);
             out.decisions.extend(t.decisions);
+        }
+        for (ti, f) in facts.iter().enumerate() {
+            if f.role == Some(Role::Agent) && f.words > 0 {
+                out.agent_turns += 1;
+                let mut seen: Vec<u8> = f.signals.iter().map(|s| s.signal).collect();
+                let text = call.turns[ti].text.as_bytes();
+                let marks = text.windows(2).any(|w| matches!(w[0], b'?' | b'!') && matches!(w[1], b'?' | b'!'));
+                if let (true, Some(i)) = (marks, SIGNALS.iter().position(|s| *s == MARKS_SIGNAL)) {
+                    seen.push(i as u8);
+                }
+                seen.sort_unstable();
+                seen.dedup();
+                out.agent_signals.extend(seen.into_iter().map(|s| (ti, s)));
+            }
         }
         let w = Window { call, lex: &self.lex, profile, facts, engines: &self.engines };
         empathy::sympathy(&w, &mut out);
