@@ -150,6 +150,27 @@ struct Entry {
     phrase: u32,
     run: u32,
     offset: u32,
+    /// Tokens the run covers.
+    len: u32,
+    /// A filter on the word just after the run: bit `id % 64` is set for each word the next part can start with
+    /// (all bits when that part is optional or starts with a slot). Most tries end here, on one comparison,
+    /// without touching the phrase.
+    next: u64,
+    /// The same for the word just before the run, and the part before it.
+    prev: u64,
+}
+
+/// The filter bits of the words a part's runs start (or, `last`, end) with; all bits when any run does not.
+fn edge_mask(part: Option<&Part>, last: bool) -> u64 {
+    let Some(part) = part else { return u64::MAX };
+    let mut mask = 0u64;
+    for run in &part.alts {
+        match if last { run.last() } else { run.first() } {
+            Some(Item::Word(w)) => mask |= 1 << (w % 64),
+            _ => return u64::MAX,
+        }
+    }
+    mask
 }
 
 /// What an anchor part's first item is keyed on when scanning.
@@ -430,9 +451,12 @@ impl Scanner {
         let mut by_word = vec![Vec::new(); vocab.words.len()];
         let (mut by_digit, mut by_start, mut by_any) = (Vec::new(), Vec::new(), Vec::new());
         for (i, ph) in phrases.iter().enumerate() {
+            let next = edge_mask(ph.parts.get(ph.anchor + 1), false);
+            let prev = edge_mask(ph.anchor.checked_sub(1).and_then(|a| ph.parts.get(a)), true);
             for (r, run) in ph.parts[ph.anchor].alts.iter().enumerate() {
                 let (key, offset) = run_key(run, &common);
-                let e = Entry { phrase: i as u32, run: r as u32, offset };
+                let len = run.iter().filter(|i| **i != Item::Start).count() as u32;
+                let e = Entry { phrase: i as u32, run: r as u32, offset, len, next, prev };
                 match key {
                     Key::Word(w) => by_word[w as usize].push(e),
                     Key::Digit => by_digit.push(e),
@@ -621,6 +645,16 @@ impl Matching<'_> {
     /// Every span of `ph` in which run `e.run` of its anchor part has its key at `pos`.
     fn try_entry(&mut self, ph: &Phrase, e: &Entry, pos: usize, hits: &mut Vec<Hit>) {
         let Some(start) = pos.checked_sub(e.offset as usize).filter(|&s| s >= self.lo) else { return };
+        let bit = |at: usize| 1u64 << (self.words[at] % 64);
+        if e.next != u64::MAX {
+            let after = start + e.len as usize;
+            if after >= self.hi || e.next & bit(after) == 0 {
+                return;
+            }
+        }
+        if e.prev != u64::MAX && (start == self.lo || e.prev & bit(start - 1) == 0) {
+            return;
+        }
         let Some(end) = self.forward(&ph.parts[ph.anchor].alts[e.run as usize], start) else { return };
         let (mut ends, mut starts, mut tmp) =
             (std::mem::take(&mut self.ends), std::mem::take(&mut self.starts), std::mem::take(&mut self.tmp));
