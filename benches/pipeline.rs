@@ -1,5 +1,6 @@
-//! Benchmarks: each stage alone (tokenize, scan, analyse one call) and the whole batch pipeline on a generated
-//! archive, with one and two worker threads. Method and figures: docs/PERFORMANCE.md.
+//! Benchmarks: start-up (load the built-in lexicons, compile the matcher), each stage alone (tokenize, scan,
+//! analyse one call) and the whole batch pipeline on a generated archive, with one and two worker threads.
+//! Method and figures: docs/PERFORMANCE.md.
 //!
 //! ```text
 //! cargo bench --bench pipeline -- --warm-up-time 1 --measurement-time 3
@@ -28,6 +29,17 @@ fn archive(n: u64) -> (PathBuf, Vec<u8>) {
     let p = dir.join(format!("bench-archive-{n}.jsonl"));
     std::fs::write(&p, &bytes).expect("write archive");
     (p, bytes)
+}
+
+/// What every command pays before its first call: `check` on one call is this plus one `analyze one call`.
+fn startup(c: &mut Criterion) {
+    let mut g = c.benchmark_group("startup");
+    g.sample_size(20);
+    g.bench_function("load built-in lexicons", |b| b.iter(|| black_box(callcoach::lexicon::load_builtin())));
+    let lex = callcoach::lexicon::load_builtin().expect("built-in lexicons");
+    g.bench_function("compile the matcher", |b| b.iter(|| black_box(Scanner::new(black_box(&lex)))));
+    g.bench_function("build the analyzer (both)", |b| b.iter(|| black_box(Analyzer::builtin(None))));
+    g.finish();
 }
 
 fn stages(c: &mut Criterion) {
@@ -121,5 +133,5 @@ fn end_to_end(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, end_to_end);
+criterion_group!(benches, startup, stages, end_to_end);
 criterion_main!(benches);
