@@ -430,6 +430,14 @@ fn contact_findings_from_analyze_output_and_shards_equal_the_transcripts() {
     std::fs::write(&results, &analyzed.stdout).expect("write");
     let from = summary_json(&[&["summary", "--from-jsonl", s(&results)][..], &args].concat());
     assert_eq!(from, whole, "--from-jsonl equals a summary of the transcripts");
+    // A metadata field analyze does not write cannot group: said on standard error, not silently.
+    let o = run(&["summary", "--from-jsonl", s(&results), "--group-by", "team"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no line of the analyze output has \"team\""), "{err}");
+    let o = run(&["summary", "--from-jsonl", s(&results), "--group-by", "direction"]);
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("outbound"), "grouped by direction");
 
     // The Spark path: each shard through `analyze -` and `summary --from-jsonl -`, then `--merge`.
     let shards = d.join("shards.json");

@@ -97,6 +97,17 @@ pub fn run(args: &SummaryArgs) -> u8 {
             }
         } else {
             from_jsonl(args, contact, &mut summary);
+            if let Some(field) = args.group_by.as_deref().filter(|_| !args.quiet) {
+                let none = summary.teams.get(callcoach::summary::NONE).map_or(0, |g| g.calls);
+                if summary.total.calls > 0 && none == summary.total.calls {
+                    eprintln!(
+                        "callcoach: no line of the analyze output has {field:?}, so every call is in {}: --from-jsonl \
+                         groups only by fields analyze writes (agent_id, account_id, profile, started_at, direction, \
+                         outcome); summarise the transcripts to group by other metadata",
+                        callcoach::summary::NONE
+                    );
+                }
+            }
         }
     } else {
         // The same setup as `analyze`: callcoach.toml (or --config), profile, lexicons, disabled rules, allow
