@@ -30,6 +30,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::call::Call;
+use crate::contact::ContactRules;
 use crate::finding::{Category, Kind, Severity};
 use crate::lexicon::{expand_phrase, load_dirs, normalise_phrase, Lexicon};
 use crate::rules::{Analysis, Analyzer, Decision, PostPass, PROFILES};
@@ -569,6 +570,19 @@ impl Setup {
         let a = Analyzer::new(self.lexicon.clone(), self.profile.as_ref().map(|p| p.value.as_str()))?
             .with_weights(self.weights);
         Ok(if self.policy.is_empty() { a } else { a.with_post_pass(Arc::new(self.policy.clone())) })
+    }
+
+    /// The contact-pattern rules in force: the cards of this setup's lexicon (severities overridden), without
+    /// the ones `[rules] disable` switches off. `summary --contact` runs these, whether it analyses transcripts,
+    /// reads `analyze` output or merges summaries.
+    pub fn contact_rules(&self) -> ContactRules {
+        let mut rules = ContactRules::from_lexicon(&self.lexicon);
+        for slot in [&mut rules.frequency, &mut rules.after_conversation, &mut rules.hours] {
+            if slot.as_ref().is_some_and(|r| self.policy.disabled.contains(r.code)) {
+                *slot = None;
+            }
+        }
+        rules
     }
 
     /// What is in force and where each setting came from, for `callcoach config check`.

@@ -136,6 +136,24 @@ fn meta_str<'a>(call: &'a Call, key: &str) -> Option<&'a str> {
     call.metadata.get(key).and_then(serde_json::Value::as_str)
 }
 
+/// The call's `direction` metadata, when it is a string.
+pub fn direction(call: &Call) -> Option<&str> {
+    meta_str(call, "direction")
+}
+
+/// The call's `outcome` metadata, when it is a string.
+pub fn outcome(call: &Call) -> Option<&str> {
+    meta_str(call, "outcome")
+}
+
+/// Whether the contact checks count the call as a conversation with the consumer: its `outcome` says so, or, with
+/// no outcome, the customer said something (a customer turn with a letter or digit in it).
+pub fn is_conversation(call: &Call) -> bool {
+    outcome_is_conversation(outcome(call)).unwrap_or_else(|| {
+        call.turns.iter().any(|t| t.role == Role::Customer && t.text.chars().any(char::is_alphanumeric))
+    })
+}
+
 /// Whether a `direction` value says the consumer called in.
 pub fn is_inbound(direction: Option<&str>) -> bool {
     direction.is_some_and(|d| matches!(d.trim().to_ascii_lowercase().as_str(), "inbound" | "in" | "incoming"))
@@ -166,15 +184,14 @@ pub fn extract(call: &Call) -> Extract {
     let Some((at, local_secs)) = call.started_at.as_deref().and_then(parse_rfc3339) else {
         return Extract::NoTime;
     };
-    let spoke = call.turns.iter().any(|t| t.role == Role::Customer && t.text.chars().any(char::is_alphanumeric));
     let c = Contact {
         at,
         id: call.id.clone(),
         source: call.source.as_ref().map(ToString::to_string).unwrap_or_default(),
         started_at: call.started_at.clone().unwrap_or_default(),
         local_secs,
-        attempt: !is_inbound(meta_str(call, "direction")),
-        conversation: outcome_is_conversation(meta_str(call, "outcome")).unwrap_or(spoke),
+        attempt: !is_inbound(direction(call)),
+        conversation: is_conversation(call),
         agent_id: call.agent_id.clone(),
     };
     Extract::Contact(Box::new((account, c)))

@@ -358,7 +358,10 @@ impl CallStats {
             let Some((at, local_secs)) = started_at.as_deref().and_then(contact::parse_rfc3339) else {
                 return Extract::NoTime;
             };
+            // `conversation` is written by analyze for calls with an account; output without it (from an older
+            // version) falls back to the outcome, then to whether any turn was the customer's.
             let spoke = items("roles").iter().any(|r| r.as_str() == Some("customer"));
+            let conversation = o.get("conversation").and_then(serde_json::Value::as_bool);
             let c = Contact {
                 at,
                 id: id.clone(),
@@ -366,7 +369,9 @@ impl CallStats {
                 started_at: started_at.unwrap_or_default(),
                 local_secs,
                 attempt: !contact::is_inbound(str_of("direction").as_deref()),
-                conversation: contact::outcome_is_conversation(str_of("outcome").as_deref()).unwrap_or(spoke),
+                conversation: conversation
+                    .or_else(|| contact::outcome_is_conversation(str_of("outcome").as_deref()))
+                    .unwrap_or(spoke),
                 agent_id: str_of("agent_id"),
             };
             Extract::Contact(Box::new((account, c)))

@@ -356,3 +356,101 @@ fn contact_patterns_per_account() {
     assert_eq!(v["contact"]["without_time"], 1);
     assert_eq!(v["contact"]["flagged_accounts"], 3);
 }
+
+/// `summary` run on standard input (`-`) with `args`.
+fn pipe_json(args: &[&str], input: &[u8]) -> Value {
+    let out = run_stdin(args, input);
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("summary JSON")
+}
+
+#[test]
+fn contact_findings_from_analyze_output_and_shards_equal_the_transcripts() {
+    let d = tmpdir("contact-jsonl");
+    let mut lines = Vec::new();
+    for k in 0..8 {
+        let at = format!("2026-03-{:02}T10:00:00-05:00", 2 + k * 6 / 7);
+        lines.push(contact_call(&format!("f{k}"), "ACC-F", &at, "outbound", "no-answer"));
+    }
+    lines.push(contact_call("c0", "ACC-C", "2026-03-02T12:00:00-06:00", "inbound", "conversation"));
+    lines.push(contact_call("c1", "ACC-C", "2026-03-05T12:00:00-06:00", "outbound", "voicemail"));
+    lines.push(contact_call("h0", "ACC-H", "2026-03-02T07:45:00-08:00", "outbound", "no-answer"));
+    // No outcome: a conversation only if the customer said something. In s0 the customer turn holds no words (a
+    // diarizer's empty segment), so s1 two days later is not a call after a conversation; in t0 the customer
+    // spoke, so t1 is.
+    let silent = r#"{"speaker":"customer","text":"..."}"#;
+    let spoke = r#"{"speaker":"customer","text":"Yes, speaking."}"#;
+    for (id, account, day, customer) in [("s0", "ACC-S", 2, silent), ("t0", "ACC-T", 2, spoke)] {
+        lines.push(format!(
+            r#"{{"id":"{id}","agent_id":"A2","account_id":"{account}","started_at":"2026-03-{day:02}T11:00:00-05:00","direction":"outbound","turns":[{{"speaker":"agent","text":"Hello, this is Sam from Northfield Recovery."}},{customer}]}}"#
+        ));
+    }
+    lines.push(contact_call("s1", "ACC-S", "2026-03-04T11:00:00-05:00", "outbound", "no-answer"));
+    lines.push(contact_call("t1", "ACC-T", "2026-03-04T11:00:00-05:00", "outbound", "no-answer"));
+    // Ordinary calls around them, some without account or time.
+    for i in 0..30 {
+        let extra = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!(
+                r#","account_id":"ACC{}","started_at":"2026-03-{:02}T{:02}:15:00-05:00""#,
+                i % 4,
+                1 + i % 9,
+                6 + i % 16
+            )
+        };
+        lines.push(call(i, &extra));
+    }
+    let p = d.join("calls.jsonl");
+    std::fs::write(&p, lines.join("\n") + "\n").expect("write");
+    let args = ["--format", "json", "--contact", "--group-by", "account_id", "--threshold", "70"];
+    let whole = summary_json(&[&["summary", s(&p)][..], &args].concat());
+    let findings: Vec<(String, String)> = whole["contact"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap_or("").to_owned(), f["call_id"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    for want in [("CT101", "f7"), ("CT102", "c1"), ("CT103", "h0"), ("CT102", "t1")] {
+        assert!(findings.contains(&(want.0.to_owned(), want.1.to_owned())), "{want:?} missing from {findings:?}");
+    }
+    assert!(!findings.iter().any(|f| f.1 == "s1"), "no words from the customer, no conversation: {findings:?}");
+
+    // analyze's JSONL carries what the checks read.
+    let analyzed = run(&["analyze", s(&p), "--format", "jsonl"]);
+    assert_eq!(analyzed.status.code(), Some(0));
+    let first: Value =
+        serde_json::from_slice(analyzed.stdout.split(|b| *b == b'\n').next().expect("a line")).expect("json");
+    assert_eq!(first["started_at"], "2026-03-02T10:00:00-05:00");
+    assert_eq!((first["direction"].as_str(), first["outcome"].as_str()), (Some("outbound"), Some("no-answer")));
+    assert_eq!(first["conversation"], false);
+
+    // Summarising that output gives the same summary, contact findings included.
+    let results = d.join("results.jsonl");
+    std::fs::write(&results, &analyzed.stdout).expect("write");
+    let from = summary_json(&[&["summary", "--from-jsonl", s(&results)][..], &args].concat());
+    assert_eq!(from, whole, "--from-jsonl equals a summary of the transcripts");
+    // A metadata field analyze does not write cannot group: said on standard error, not silently.
+    let o = run(&["summary", "--from-jsonl", s(&results), "--group-by", "team"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no line of the analyze output has \"team\""), "{err}");
+    let o = run(&["summary", "--from-jsonl", s(&results), "--group-by", "direction"]);
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("outbound"), "grouped by direction");
+
+    // The Spark path: each shard through `analyze -` and `summary --from-jsonl -`, then `--merge`.
+    let shards = d.join("shards.json");
+    let mut text = String::new();
+    for part in [&lines[..7], &lines[7..20], &lines[20..]] {
+        let input = part.join("\n") + "\n";
+        let out = run_stdin(&["analyze", "-", "--format", "jsonl", "--threads", "1"], input.as_bytes());
+        assert_eq!(out.status.code(), Some(0));
+        let shard = pipe_json(&[&["summary", "--from-jsonl", "-"][..], &args].concat(), &out.stdout);
+        text.push_str(&serde_json::to_string(&shard).expect("json"));
+        text.push('\n');
+    }
+    std::fs::write(&shards, text).expect("write");
+    let merged = summary_json(&["summary", "--merge", s(&shards), "--format", "json"]);
+    assert_eq!(merged, whole, "the merged shards are exactly one run over the transcripts");
+}

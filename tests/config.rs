@@ -405,3 +405,119 @@ fn a_category_that_is_also_a_rule_name_means_the_category() {
     assert!(want.len() > 1, "the built-in catalog has several missed-empathy rules");
     assert!(want.iter().all(|c| setup.policy.disabled.contains(c)), "{want:?}");
 }
+
+/// The figures `summary` gives for `args` (run in `dir`), as JSON.
+fn summary_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = run(dir, &[&["summary", "--format", "json"][..], args].concat());
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("summary JSON")
+}
+
+/// The overall scores and the counted findings per code of `analyze --format jsonl` (run in `dir`).
+fn analyze_figures(dir: &Path, args: &[&str]) -> (u64, std::collections::BTreeMap<String, u64>) {
+    let out = run(dir, &[&["analyze", "--format", "jsonl"][..], args].concat());
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+    let (mut sum, mut rules) = (0, std::collections::BTreeMap::new());
+    for l in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+        sum += v["score"]["overall"].as_u64().expect("overall");
+        for f in v["findings"].as_array().expect("findings") {
+            if f["accepted"] != true {
+                *rules.entry(f["code"].as_str().expect("code").to_owned()).or_insert(0) += 1;
+            }
+        }
+    }
+    (sum, rules)
+}
+
+fn summary_figures(v: &serde_json::Value) -> (u64, std::collections::BTreeMap<String, u64>) {
+    let rules = serde_json::from_value(v["total"]["rules"].clone()).expect("rules");
+    (v["total"]["scores"]["overall"]["sum"].as_u64().expect("sum"), rules)
+}
+
+#[test]
+fn summary_applies_the_configuration_exactly_as_analyze_does() {
+    let root = temp("summary");
+    let sub = root.join("qa/today");
+    std::fs::create_dir_all(&sub).expect("sub");
+    std::fs::create_dir_all(root.join("lexicons")).expect("lexicons");
+    std::fs::copy(fixtures().join("lexicons/fixture-rules.toml"), root.join("lexicons/rules.toml")).expect("copy");
+    // The fixture configuration: profile, lexicon folder, disabled category (conduct, which holds the contact
+    // rules too), severity override, allow list and weights.
+    std::fs::copy(fixtures().join("callcoach.toml"), root.join("callcoach.toml")).expect("copy");
+    let mut calls = std::fs::read_to_string(fixtures().join("calls.jsonl")).expect("calls");
+    // An out-of-hours attempt (07:00 local): CT103 unless the configuration switches conduct off.
+    calls.push_str(
+        r#"{"id": "c3", "agent_id": "A2", "account_id": "ACC-1", "started_at": "2026-03-02T07:00:00-05:00", "turns": [{"speaker": "agent", "text": "Fixture blunt words, and we release the hounds."}]}"#,
+    );
+    calls.push('\n');
+    std::fs::write(sub.join("calls.jsonl"), calls).expect("calls");
+
+    // Found from a subfolder, as analyze finds it.
+    let with = summary_json(&sub, &["calls.jsonl", "--contact"]);
+    let want = analyze_figures(&sub, &["calls.jsonl"]);
+    assert_eq!(summary_figures(&with), want, "summary counts and scores what analyze reports");
+    assert!(want.1.contains_key("TX101"), "the configuration's lexicon folder is loaded: {want:?}");
+    assert_eq!(with["contact"]["findings"], serde_json::json!([]), "conduct is disabled, contact rules too");
+    // --from-jsonl over analyze's output gives the same figures.
+    let results = sub.join("results.jsonl");
+    assert_eq!(
+        run(&sub, &["analyze", "calls.jsonl", "--format", "jsonl", "--out", "results.jsonl"]).status.code(),
+        Some(0)
+    );
+    let from = summary_json(&sub, &["--from-jsonl", results.to_str().expect("utf-8"), "--contact"]);
+    assert_eq!(from["total"], with["total"]);
+    assert_eq!(from["contact"], with["contact"]);
+
+    // Without the configuration both change, the same way.
+    let without = summary_json(&sub, &["calls.jsonl", "--contact", "--no-config"]);
+    let want_without = analyze_figures(&sub, &["calls.jsonl", "--no-config"]);
+    assert_eq!(summary_figures(&without), want_without);
+    assert_ne!(want_without, want, "the configuration changes the figures");
+    let codes: Vec<&str> = without["contact"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["CT103"]);
+
+    // --config FILE from elsewhere is the same file.
+    let elsewhere = temp("summary-elsewhere");
+    std::fs::copy(sub.join("calls.jsonl"), elsewhere.join("calls.jsonl")).expect("copy");
+    let cfg = root.join("callcoach.toml");
+    let explicit = summary_json(&elsewhere, &["calls.jsonl", "--contact", "--config", cfg.to_str().expect("utf-8")]);
+    assert_eq!(explicit["total"], with["total"]);
+
+    // A weight in the file moves summary's scores as it moves analyze's.
+    std::fs::write(
+        root.join("callcoach.toml"),
+        "lexicons = [\"lexicons\"]\n[score.weights]\ncompliance = 100\nrespect = 0\n",
+    )
+    .expect("write");
+    let weighted = summary_json(&sub, &["calls.jsonl"]);
+    let want_weighted = analyze_figures(&sub, &["calls.jsonl"]);
+    assert_eq!(summary_figures(&weighted), want_weighted);
+    assert_ne!(want_weighted.0, want.0);
+
+    // A baseline accepts findings: they no longer count in either command.
+    assert_eq!(
+        run(&sub, &["analyze", "calls.jsonl", "--write-baseline", "base.json", "--quiet"]).status.code(),
+        Some(0)
+    );
+    let based = summary_json(&sub, &["calls.jsonl", "--baseline", "base.json"]);
+    assert_eq!(summary_figures(&based), analyze_figures(&sub, &["calls.jsonl", "--baseline", "base.json"]));
+    assert_eq!(based["total"]["findings"], 0, "every finding was accepted");
+
+    // A broken configuration stops summary as it stops analyze.
+    std::fs::write(root.join("callcoach.toml"), "[rules]\ndisable = [\"TX999\"]\n").expect("write");
+    let bad = run(&sub, &["summary", "calls.jsonl"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("callcoach.toml:2:"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(&elsewhere);
+}

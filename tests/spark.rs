@@ -94,18 +94,43 @@ fn spark_local_mode_matches_a_single_run() {
     assert_eq!(local["total"]["calls"], 300);
     assert_eq!(local["errors"], 1);
     assert!(local["contact"]["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    let local_summary = local;
 
     // Per-call results: the same objects as a local analyze, keyed by id.
     let mut spark_calls: Vec<Value> = Vec::new();
     let results: PathBuf = out.join("results");
+    let mut parts: Vec<PathBuf> = Vec::new();
     for e in std::fs::read_dir(&results).expect("results folder") {
         let p = e.expect("entry").path();
         if p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("part-")) {
             for l in std::fs::read_to_string(&p).expect("read").lines() {
                 spark_calls.push(serde_json::from_str(l).expect("a JSON line"));
             }
+            parts.push(p);
         }
     }
+
+    // The results partitions summarised without analysing again (`summary --from-jsonl --contact` per part, then
+    // `--merge`): the same scores and the same contact findings as the local run. (Input errors are not in the
+    // results, only on the mappers' standard error, so they are not compared here.)
+    let shards = dir.join("from-results.json");
+    let mut text = String::new();
+    for p in &parts {
+        let o = Command::new(bin)
+            .args(["summary", "--from-jsonl", "--contact", "--format", "json", "--quiet"])
+            .arg(p)
+            .output()
+            .expect("summary of a part");
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        text.push_str(&String::from_utf8_lossy(&o.stdout));
+    }
+    std::fs::write(&shards, text).expect("write");
+    let merged = Command::new(bin).args(["summary", "--merge", "--format", "json"]).arg(&shards).output().expect("run");
+    let mut merged: Value = serde_json::from_slice(&merged.stdout).expect("json");
+    strip(&mut merged);
+    assert_eq!(merged["total"], local_summary["total"]);
+    assert_eq!(merged["agents"], local_summary["agents"]);
+    assert_eq!(merged["contact"], local_summary["contact"], "the same contact findings as one local run");
     let local =
         Command::new(bin).args(["analyze", "--format", "jsonl", "--quiet"]).arg(&archive).output().expect("run");
     let mut local_calls: Vec<Value> =

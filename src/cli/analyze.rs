@@ -119,7 +119,9 @@ struct Done {
 /// Run the analysis; returns the exit status (0 ok, 1 under --fail-under, 2 an input failed).
 pub fn run(args: &AnalyzeArgs) -> u8 {
     // Configuration, lexicons, profile, policy and baseline (src/cli/config.rs).
-    let Ok(run) = super::config::analyze_setup(args) else { return 2 };
+    let Ok(run) = super::config::analyze_setup(&args.read, &args.config, args.write_baseline.as_deref()) else {
+        return 2;
+    };
     let analyzer = &run.analyzer;
     let opts = args.read.read_options();
     let color = args.out.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

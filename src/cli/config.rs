@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use callcoach::baseline::{Baseline, Writer};
 use callcoach::config::{Config, Overrides, Setup};
+use callcoach::contact::ContactRules;
 use callcoach::report::{sarif, Report};
 use callcoach::rules::Analyzer;
 
-use super::{broken_pipe_ok, AnalyzeArgs};
+use super::{broken_pipe_ok, AnalyzeArgs, ConfigArgs, ReadArgs};
 
 /// What an analysis run needs beyond its arguments.
 pub struct Run {
@@ -17,6 +18,8 @@ pub struct Run {
     pub analyzer: Analyzer,
     /// The baseline in use, if any.
     pub baseline: Option<Arc<Baseline>>,
+    /// The contact-pattern rules in force (severities overridden, disabled ones left out).
+    pub contact: ContactRules,
 }
 
 /// Read the configuration (unless `no_config`) and set it up with the command line's overrides; errors are
@@ -45,14 +48,21 @@ pub fn load_setup(config: Option<&Path>, no_config: bool, ov: &Overrides<'_>) ->
     })
 }
 
-/// The analyzer for `analyze`: configuration, lexicons, profile, weights, policy and baseline.
-pub fn analyze_setup(args: &AnalyzeArgs) -> Result<Run, ()> {
+/// Read the configuration (`--config`, else the nearest callcoach.toml, unless `--no-config`) with the command
+/// line's `--profile`, `--lexicons` and `--baseline` over it: what `analyze` and `summary` both start from.
+pub fn setup(read: &ReadArgs, cfg: &ConfigArgs) -> Result<Setup, ()> {
     let ov = Overrides {
-        profile: args.read.profile.as_deref(),
-        lexicons: args.read.lexicons.as_deref(),
-        baseline: args.baseline.as_deref(),
+        profile: read.profile.as_deref(),
+        lexicons: read.lexicons.as_deref(),
+        baseline: cfg.baseline.as_deref(),
     };
-    let setup = load_setup(args.config.as_deref(), args.no_config, &ov)?;
+    load_setup(cfg.config.as_deref(), cfg.no_config, &ov)
+}
+
+/// The analyzer for `analyze` and `summary`: configuration, lexicons, profile, weights, policy and baseline.
+/// `write_baseline` is `analyze --write-baseline`: a configured baseline that is its target may not exist yet.
+pub fn analyze_setup(read: &ReadArgs, cfg: &ConfigArgs, write_baseline: Option<&Path>) -> Result<Run, ()> {
+    let setup = setup(read, cfg)?;
     let mut analyzer = setup.analyzer().map_err(|e| eprintln!("callcoach: {e}"))?;
     let mut baseline = None;
     if let Some(b) = &setup.baseline {
@@ -63,7 +73,7 @@ pub fn analyze_setup(args: &AnalyzeArgs) -> Result<Run, ()> {
                 baseline = Some(bl);
             }
             // Writing a first baseline to the configured path must not fail because it is not there yet.
-            Err(_) if !b.value.exists() && args.write_baseline.as_deref() == Some(b.value.as_path()) => {}
+            Err(_) if !b.value.exists() && write_baseline == Some(b.value.as_path()) => {}
             Err(e) => {
                 eprintln!("callcoach: {e}");
                 eprintln!("callcoach: (baseline set by {})", b.origin);
@@ -71,7 +81,7 @@ pub fn analyze_setup(args: &AnalyzeArgs) -> Result<Run, ()> {
             }
         }
     }
-    Ok(Run { analyzer, baseline })
+    Ok(Run { contact: setup.contact_rules(), analyzer, baseline })
 }
 
 /// `--format sarif` for `analyze`: the log streamed call by call, regions found in the source files.

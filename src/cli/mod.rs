@@ -136,6 +136,21 @@ impl ReadArgs {
     }
 }
 
+/// Which configuration file and baseline apply: the options `analyze` and `summary` share, read by the same setup
+/// (`config::analyze_setup`), so both commands see the same settings.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConfigArgs {
+    /// Read settings from this file instead of the nearest callcoach.toml (current folder, then parents).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any callcoach.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Findings listed in this baseline file are shown as accepted and do not count (overrides the config's).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
 /// Options of `callcoach analyze`.
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
@@ -174,15 +189,9 @@ pub struct AnalyzeArgs {
     /// (not) flagged?".
     #[arg(long)]
     pub explain_matches: bool,
-    /// Read settings from this file instead of the nearest callcoach.toml (current folder, then parents).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore any callcoach.toml.
-    #[arg(long)]
-    pub no_config: bool,
-    /// Findings listed in this baseline file are shown as accepted and do not count (overrides the config's).
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
+    /// The configuration file and baseline.
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Write every finding of this run to FILE as an accepted-findings baseline.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,

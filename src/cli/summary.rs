@@ -5,12 +5,10 @@ use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
 use callcoach::batch::{self, collect_inputs_with, walk_inputs, BatchConfig, Flow, Outcome, Progress};
-use callcoach::contact::ContactRules;
 use callcoach::input::InputError;
-use callcoach::lexicon::load_with;
 use callcoach::summary::{CallStats, Summary};
 
-use super::analyze::{build_analyzer, open_out, Bar};
+use super::analyze::{open_out, Bar};
 use super::broken_pipe_ok;
 
 /// How the summary is printed.
@@ -61,6 +59,9 @@ pub struct SummaryArgs {
     /// How to read the transcripts and which rules to apply (as in `analyze`).
     #[command(flatten)]
     pub read: super::ReadArgs,
+    /// The configuration file and baseline (as in `analyze`).
+    #[command(flatten)]
+    pub config: super::ConfigArgs,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -80,37 +81,40 @@ pub fn run(args: &SummaryArgs) -> u8 {
     let contact = args.contact || args.contact_report.is_some();
     let mut summary = Summary::new(args.threshold, args.group_by.clone(), contact);
     let rules;
-    if args.merge {
-        rules = match load_with(args.read.lexicons.as_deref()) {
-            Ok(l) => ContactRules::from_lexicon(&l),
-            Err(es) => {
-                es.iter().for_each(|e| eprintln!("callcoach: {e}"));
-                return 2;
+    if args.merge || args.from_jsonl {
+        // Scores and findings were decided when the calls were analysed; the configuration still decides which
+        // contact rules run, and their severities, exactly as when summary analyses the transcripts.
+        let Ok(setup) = super::config::setup(&args.read, &args.config) else { return 2 };
+        rules = setup.contact_rules();
+        if args.merge {
+            match merge(&args.paths) {
+                Ok(Some(s)) => summary = s,
+                Ok(None) => {
+                    eprintln!("callcoach: no summaries to merge");
+                    return 2;
+                }
+                Err(code) => return code,
             }
-        };
-        match merge(&args.paths) {
-            Ok(Some(s)) => summary = s,
-            Ok(None) => {
-                eprintln!("callcoach: no summaries to merge");
-                return 2;
+        } else {
+            from_jsonl(args, contact, &mut summary);
+            if let Some(field) = args.group_by.as_deref().filter(|_| !args.quiet) {
+                let none = summary.teams.get(callcoach::summary::NONE).map_or(0, |g| g.calls);
+                if summary.total.calls > 0 && none == summary.total.calls {
+                    eprintln!(
+                        "callcoach: no line of the analyze output has {field:?}, so every call is in {}: --from-jsonl \
+                         groups only by fields analyze writes (agent_id, account_id, profile, started_at, direction, \
+                         outcome); summarise the transcripts to group by other metadata",
+                        callcoach::summary::NONE
+                    );
+                }
             }
-            Err(code) => return code,
         }
-    } else if args.from_jsonl {
-        rules = match load_with(args.read.lexicons.as_deref()) {
-            Ok(l) => ContactRules::from_lexicon(&l),
-            Err(es) => {
-                es.iter().for_each(|e| eprintln!("callcoach: {e}"));
-                return 2;
-            }
-        };
-        from_jsonl(args, contact, &mut summary);
     } else {
-        let analyzer = match build_analyzer(args.read.lexicons.as_deref(), args.read.profile.as_deref()) {
-            Ok(a) => a,
-            Err(code) => return code,
-        };
-        rules = ContactRules::from_lexicon(analyzer.lexicon());
+        // The same setup as `analyze`: callcoach.toml (or --config), profile, lexicons, disabled rules, allow
+        // lists, severities, weights and baseline.
+        let Ok(run) = super::config::analyze_setup(&args.read, &args.config, None) else { return 2 };
+        rules = run.contact;
+        let analyzer = run.analyzer;
         let opts = args.read.read_options();
         let (inputs, mut bar) = Bar::with_inputs(&args.paths, &args.ext, args.quiet);
         let progress = Progress::default();

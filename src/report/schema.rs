@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::call::Role;
+use crate::contact;
 use crate::finding::{Item, Kind};
 use crate::score::{Scorecard, Trace};
 
@@ -26,6 +27,20 @@ pub struct CallOut<'a> {
     /// The account, when the input names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<&'a str>,
+    /// When the call started, as the input wrote it (RFC 3339 with the consumer's offset).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<&'a str>,
+    /// The input's `direction` (`inbound`, `outbound`, ...), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<&'a str>,
+    /// The input's `outcome` (`conversation`, `voicemail`, ...), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<&'a str>,
+    /// Calls with an `account_id` only: whether the contact-pattern checks count the call as a conversation with
+    /// the consumer (from `outcome`, or, without one, whether the customer spoke), so `summary --from-jsonl
+    /// --contact` decides exactly as a summary of the transcripts does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<bool>,
     /// How speaker labels were mapped, when a reader decided.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_note: Option<&'a str>,
@@ -124,6 +139,10 @@ impl<'a> CallOut<'a> {
             profile: &a.profile,
             agent_id: r.call.agent_id.as_deref(),
             account_id: r.call.account_id.as_deref(),
+            started_at: r.call.started_at.as_deref(),
+            direction: contact::direction(r.call),
+            outcome: contact::outcome(r.call),
+            conversation: r.call.account_id.is_some().then(|| contact::is_conversation(r.call)),
             role_note: r.call.role_note.as_deref(),
             score: &a.score,
             findings: a.findings.iter().map(|i| ItemOut::new(i, r)).collect(),
