@@ -521,3 +521,46 @@ fn summary_applies_the_configuration_exactly_as_analyze_does() {
     let _ = std::fs::remove_dir_all(&root);
     let _ = std::fs::remove_dir_all(&elsewhere);
 }
+
+#[test]
+fn check_and_live_read_the_configuration_as_analyze_does() {
+    let root = temp("check-live");
+    std::fs::create_dir_all(root.join("lexicons")).expect("lexicons");
+    std::fs::copy(fixtures().join("lexicons/fixture-rules.toml"), root.join("lexicons/rules.toml")).expect("copy");
+    std::fs::copy(fixtures().join("callcoach.toml"), root.join("callcoach.toml")).expect("copy");
+    std::fs::copy(fixtures().join("calls.jsonl"), root.join("calls.jsonl")).expect("copy");
+    let stdout = |o: &Output| String::from_utf8_lossy(&o.stdout).into_owned();
+
+    // check: the configuration's lexicon folder and severity override apply; --no-config drops both.
+    let with = run(&root, &["check", "calls.jsonl", "--codes"]);
+    assert_eq!(with.status.code(), Some(0), "{}", String::from_utf8_lossy(&with.stderr));
+    assert!(stdout(&with).contains("TX101"), "{}", stdout(&with));
+    let without = run(&root, &["check", "calls.jsonl", "--codes", "--no-config"]);
+    assert!(!stdout(&without).contains("TX101"), "{}", stdout(&without));
+
+    // live: the same rule alerts at the turn that says it, only with the configuration.
+    let live = |extra: &[&str]| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_callcoach"))
+            .current_dir(&root)
+            .args(["live", "--format", "jsonl"])
+            .args(extra)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("live runs");
+        child.stdin.take().expect("stdin").write_all(b"Agent: Pay today or we release the hounds.\n").expect("write");
+        let out = child.wait_with_output().expect("live ends");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("jsonl alert"))
+            .collect::<Vec<_>>()
+    };
+    let alerts = live(&[]);
+    let hounds: Vec<_> = alerts.iter().filter(|a| a["code"] == "TX101").collect();
+    assert_eq!(hounds.len(), 1, "{alerts:?}");
+    assert_eq!(hounds[0]["severity"], "critical", "the configuration's severity override applies");
+    assert_eq!(hounds[0]["at_turn"], 0);
+    assert!(live(&["--no-config"]).iter().all(|a| a["code"] != "TX101"));
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -9,33 +9,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use callcoach::batch::{self, walk_inputs, BatchConfig, Flow, Input, Outcome, Progress};
 use callcoach::input::InputError;
-use callcoach::lexicon::load_with;
 use callcoach::report::{self, Format, Framing, RenderOptions, Report};
-use callcoach::rules::Analyzer;
 
 use callcoach::call::Call;
 use callcoach::rules::Analysis;
 
 use super::pages::Pages;
 use super::{broken_pipe_ok, AnalyzeArgs};
-
-/// Load the lexicons and compile the analyzer, printing what is wrong; `Err` is the exit status.
-pub(crate) fn build_analyzer(lexicons: Option<&Path>, profile: Option<&str>) -> Result<Analyzer, u8> {
-    let lex = match load_with(lexicons) {
-        Ok(l) => l,
-        Err(es) => {
-            for e in es {
-                eprintln!("callcoach: {e}");
-            }
-            eprintln!("callcoach: fix the lexicon files above (`callcoach lexicons check DIR` lists them all)");
-            return Err(2);
-        }
-    };
-    Analyzer::new(lex, profile).map_err(|e| {
-        eprintln!("callcoach: {e}");
-        2
-    })
-}
 
 /// Open the output: a file, or standard output; both buffered.
 pub(crate) fn open_out(out: Option<&Path>) -> Result<Box<dyn Write>, u8> {

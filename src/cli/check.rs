@@ -10,7 +10,6 @@ use callcoach::input;
 use callcoach::lexicon::Lexicon;
 use callcoach::rules::Analysis;
 
-use super::analyze::build_analyzer;
 use super::broken_pipe_ok;
 
 /// How many things done well, and how many to work on, one screen holds.
@@ -28,13 +27,15 @@ pub struct CheckArgs {
     /// How to read the transcripts and which rules to apply (as in `analyze`).
     #[command(flatten)]
     pub read: super::ReadArgs,
+    /// The configuration and baseline (as in `analyze`): an agent sees what QA's reports show.
+    #[command(flatten)]
+    pub config: super::ConfigArgs,
 }
 
 /// Check every call in the input; returns the exit status (0, or 2 when the input could not be read).
 pub fn run(args: &CheckArgs) -> u8 {
-    let Ok(analyzer) = build_analyzer(args.read.lexicons.as_deref(), args.read.profile.as_deref()) else {
-        return 2;
-    };
+    let Ok(run) = super::config::analyze_setup(&args.read, &args.config, None) else { return 2 };
+    let analyzer = run.analyzer;
     let mut bytes = Vec::new();
     let read = if args.path == "-" {
         io::stdin().lock().read_to_end(&mut bytes).map(|_| ())

@@ -12,7 +12,6 @@ use callcoach::lexicon::Lexicon;
 use callcoach::live::{parse_line, Session};
 use callcoach::report::schema::ItemOut;
 
-use super::analyze::build_analyzer;
 use super::broken_pipe_ok;
 
 /// How alerts are written.
@@ -49,6 +48,9 @@ pub struct LiveArgs {
     /// The call's id.
     #[arg(long, value_name = "ID", default_value = "live")]
     pub id: String,
+    /// The configuration and baseline (as in `analyze`): live alerts agree with the reports after the call.
+    #[command(flatten)]
+    pub config: super::ConfigArgs,
 }
 
 /// One alert on the wire: the fields of a finding, and the turn whose reading raised it.
@@ -63,7 +65,13 @@ struct AlertOut<'a> {
 /// Run a live session over standard input; returns the exit status (0, or 2 when the lexicons do not load or a
 /// line could not be read).
 pub fn run(args: &LiveArgs) -> u8 {
-    let Ok(analyzer) = build_analyzer(args.lexicons.as_deref(), args.profile.as_deref()) else {
+    let read = super::ReadArgs {
+        profile: args.profile.clone(),
+        lexicons: args.lexicons.clone(),
+        input_format: callcoach::input::InputFormat::Auto,
+        agent_speaker: args.agent_speaker.clone(),
+    };
+    let Ok(analyzer) = super::config::analyze_setup(&read, &args.config, None).map(|r| r.analyzer) else {
         return 2;
     };
     let opts = ReadOptions { agent_speakers: args.agent_speaker.clone(), ..ReadOptions::default() };

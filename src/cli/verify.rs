@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use super::analyze::build_analyzer;
 use callcoach::call::Source;
 use callcoach::expect::{compare, expectation_path, table, Comparison, Expectation};
 use callcoach::input::{self, ReadOptions};
@@ -28,9 +27,15 @@ fn labelled(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 pub fn run(paths: &[PathBuf], lexicons: Option<&Path>) -> u8 {
-    let analyzer = match build_analyzer(lexicons, None) {
+    // Labels are a regression suite: they hold whatever callcoach.toml the folder has, so none is read.
+    let ov = callcoach::config::Overrides { profile: None, lexicons, baseline: None };
+    let Ok(setup) = super::config::load_setup(None, true, &ov) else { return 2 };
+    let analyzer = match setup.analyzer() {
         Ok(a) => a,
-        Err(code) => return code,
+        Err(e) => {
+            eprintln!("callcoach: {e}");
+            return 2;
+        }
     };
     let mut total = Comparison::default();
     let mut failed = 0;
