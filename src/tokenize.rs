@@ -125,15 +125,17 @@ fn expand(word: &str) -> Option<&'static [&'static str]> {
 
 /// The normal forms of one already lower-case, straight-apostrophe word: its expansion, or a stem and `not`
 /// for any other `n't`, or the word itself.
-pub fn normal_forms(word: &str) -> Vec<&str> {
+pub fn normal_forms(word: &str) -> impl Iterator<Item = &str> {
     let trimmed = word.trim_end_matches('\'');
-    if let Some(parts) = expand(trimmed) {
-        return parts.to_vec();
-    }
-    if let Some(stem) = trimmed.strip_suffix("n't") {
-        return vec![stem, "not"];
-    }
-    vec![trimmed]
+    // A borrowed head (the word, or the stem before n't) and a static tail; no allocation per word.
+    let (head, tail): (Option<&str>, &'static [&'static str]) = if let Some(parts) = expand(trimmed) {
+        (None, parts)
+    } else if let Some(stem) = trimmed.strip_suffix("n't") {
+        (Some(stem), &["not"])
+    } else {
+        (Some(trimmed), &[])
+    };
+    head.into_iter().chain(tail.iter().copied())
 }
 
 fn is_apostrophe(c: char) -> bool {

@@ -126,7 +126,7 @@ fn simple_word(chunk: &str) -> Option<Vec<&str>> {
     if b.windows(2).any(|w| w == b"''") {
         return None;
     }
-    Some(crate::tokenize::normal_forms(chunk))
+    Some(crate::tokenize::normal_forms(chunk).collect())
 }
 
 #[cfg(test)]
