@@ -1,12 +1,13 @@
 //! match: every lexicon phrase compiled into a word-level index, matched on whole tokens of a turn; regexes only
-//! for the few explicit patterns.
+//! for explicit `patterns` in a user's lexicons (the built-in rules have none).
 //!
 //! A phrase such as `(we will|we're going to) sue you( today|)` is not expanded into every variant: it is kept as
-//! a short list of *parts* (a word, or a group of alternative word runs) and indexed under one *anchor* part, the
-//! one whose words are rarest in speech ("sue", not "you"). Scanning a turn looks each token up once in the
-//! vocabulary, and for each phrase anchored on that word checks the parts to its right and to its left. Start-up
-//! is then proportional to the number of phrases written in the lexicons, not to the hundreds of thousands of
-//! variants they stand for, and a turn costs one dictionary lookup per token plus a check per anchor hit.
+//! a short list of *parts* (a word, or a group of alternative word runs) and each run of its *anchor* part (one
+//! that cannot be left out, whose words are rarest in speech: "sue", not "you") is indexed under its rarest word.
+//! Scanning a turn looks each token up once in the vocabulary; each index entry for that word first checks a
+//! 64-bit filter on the neighbouring words, then its run, then the parts to its right and to its left. Start-up
+//! is proportional to the number of phrases written in the lexicons, not to the hundreds of thousands of
+//! variants they stand for.
 //!
 //! Matching is overlapping and exhaustive: every span any variant of a phrase would cover is reported ("sue you"
 //! and "sue you today"), because the context stage needs the reporting frame ("they threatened to") *and* the
