@@ -830,6 +830,31 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// The built-in lexicons over text made of their own awkward corners: slots, contractions, lone
+        /// apostrophes, numbers, sentence ends. Every hit lies on whole tokens of one sentence.
+        #[test]
+        fn builtin_hits_stay_inside_one_sentence(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec!["you", "will", "be", "sued", "arrested", "'", "''", "n't", "won't",
+                    "5pm", "1,200.50", "dollars", "by", "friday", "this", "is", "Ana", "calling", "from", ".", "?",
+                    "if", "do", "not", "pay", "we", "i", "am", "sorry", "to", "hear", "that", "\u{b6}", "3", "30",
+                    "pm", "end", "of", "the", "week", "my", "lawyer", "\u{2019}s"]),
+                0..40,
+            )
+        ) {
+            static BUILTIN: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+            let sc = BUILTIN.get_or_init(|| Scanner::new(&crate::lexicon::load_builtin().unwrap()).unwrap());
+            let text = words.join(" ");
+            let tt = tokenize(&text);
+            for h in sc.scan(&tt) {
+                proptest::prop_assert!(h.tok_start < h.tok_end && h.tok_end <= tt.tokens.len());
+                proptest::prop_assert_eq!(tt.tokens[h.tok_start].sentence, tt.tokens[h.tok_end - 1].sentence);
+                proptest::prop_assert_eq!((h.start, h.end), (tt.tokens[h.tok_start].start, tt.tokens[h.tok_end - 1].end));
+            }
+        }
+
         #[test]
         fn agrees_with_expanding_every_variant(
             words in proptest::collection::vec(
