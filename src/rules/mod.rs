@@ -458,6 +458,14 @@ impl Analyzer {
                         decide("dropped: negated", out);
                         continue;
                     }
+                    if rule.kind() == Kind::Credit
+                        && matches!(rule.category, Category::Empathy | Category::Reassurance)
+                        && ctx.question
+                        && asked(tt, &h)
+                    {
+                        decide("dropped: asked about, not said (\"do you feel...?\")", out);
+                        continue;
+                    }
                     turn_items.push(item(rule, call, ti, h.start, h.end));
                 }
                 Kind::Cue | Kind::Credit => {}
@@ -576,6 +584,38 @@ impl Analyzer {
             Some(false) => None,
         }
     }
+}
+
+/// Whether a hit in a question is what the question asks about rather than something the speaker says: the word
+/// before it, in its sentence, is an auxiliary or a question word ("do you feel like...?", "what makes you feel
+/// that...?", "do you think things will improve?"). A reflection asked back ("you feel let down?") opens its own
+/// sentence and is kept.
+fn asked(tt: &TurnTokens, h: &Hit) -> bool {
+    let toks = &tt.tokens;
+    let (Some(first), Some(prev)) = (toks.get(h.tok_start), h.tok_start.checked_sub(1).and_then(|k| toks.get(k)))
+    else {
+        return false;
+    };
+    prev.sentence == first.sentence
+        && matches!(
+            prev.norm.as_str(),
+            "do" | "does"
+                | "did"
+                | "would"
+                | "will"
+                | "could"
+                | "makes"
+                | "make"
+                | "made"
+                | "why"
+                | "how"
+                | "what"
+                | "when"
+                | "think"
+                | "reckon"
+                | "if"
+                | "whether"
+        )
 }
 
 /// Keep, per kind, the hits not contained in a longer hit of the same kind; one hit per rule per span.
