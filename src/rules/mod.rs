@@ -475,11 +475,15 @@ impl Analyzer {
         let has_options = turn_items
             .iter()
             .any(|i| matches!(i.category, Category::Options | Category::Affordability | Category::Signposting));
+        // Swearing that is not aimed at anyone ("I feel the same, it's shit") is coached on its own; it is not a
+        // demand, so it leaves the empathy before it standing.
+        let swearing = |i: &Item| self.lex.rule(i.code).is_some_and(|r| r.name == "swearing");
         let pressure_after = |pos: usize| {
             turn_items.iter().any(|i| {
                 i.start >= pos
                     && matches!(i.category, Category::Pressure | Category::Abuse)
                     && i.severity > Some(Severity::Info)
+                    && !swearing(i)
             }) || (!has_options
                 && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
         };
