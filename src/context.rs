@@ -73,6 +73,13 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
             spare = COORDINATED;
             continue;
         }
+        // "no we will sue you" in unpunctuated speech: a "no" before a subject answers what came before (an
+        // interjection); it negates nothing after it. "no one", "no plans to", "no way" stay negators.
+        if t.norm == "no"
+            && matches!(next, "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "your")
+        {
+            break;
+        }
         if scanner.is_negator(&t.norm) {
             // "why don't you", "not only": the negator belongs to a fixed phrase and negates nothing after it.
             let pseudo = hits.iter().any(|h| h.target == Target::PseudoNegation && h.tok_start <= k && k < h.tok_end);

@@ -458,6 +458,14 @@ impl Analyzer {
                         decide("dropped: negated", out);
                         continue;
                     }
+                    if rule.kind() == Kind::Credit
+                        && matches!(rule.category, Category::Empathy | Category::Reassurance)
+                        && ctx.question
+                        && asked(tt, &h)
+                    {
+                        decide("dropped: asked about, not said (\"do you feel...?\")", out);
+                        continue;
+                    }
                     turn_items.push(item(rule, call, ti, h.start, h.end));
                 }
                 Kind::Cue | Kind::Credit => {}
@@ -467,11 +475,15 @@ impl Analyzer {
         let has_options = turn_items
             .iter()
             .any(|i| matches!(i.category, Category::Options | Category::Affordability | Category::Signposting));
+        // Swearing that is not aimed at anyone ("I feel the same, it's shit") is coached on its own; it is not a
+        // demand, so it leaves the empathy before it standing.
+        let swearing = |i: &Item| self.lex.rule(i.code).is_some_and(|r| r.name == "swearing");
         let pressure_after = |pos: usize| {
             turn_items.iter().any(|i| {
                 i.start >= pos
                     && matches!(i.category, Category::Pressure | Category::Abuse)
                     && i.severity > Some(Severity::Info)
+                    && !swearing(i)
             }) || (!has_options
                 && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
         };
@@ -576,6 +588,38 @@ impl Analyzer {
             Some(false) => None,
         }
     }
+}
+
+/// Whether a hit in a question is what the question asks about rather than something the speaker says: the word
+/// before it, in its sentence, is an auxiliary or a question word ("do you feel like...?", "what makes you feel
+/// that...?", "do you think things will improve?"). A reflection asked back ("you feel let down?") opens its own
+/// sentence and is kept.
+fn asked(tt: &TurnTokens, h: &Hit) -> bool {
+    let toks = &tt.tokens;
+    let (Some(first), Some(prev)) = (toks.get(h.tok_start), h.tok_start.checked_sub(1).and_then(|k| toks.get(k)))
+    else {
+        return false;
+    };
+    prev.sentence == first.sentence
+        && matches!(
+            prev.norm.as_str(),
+            "do" | "does"
+                | "did"
+                | "would"
+                | "will"
+                | "could"
+                | "makes"
+                | "make"
+                | "made"
+                | "why"
+                | "how"
+                | "what"
+                | "when"
+                | "think"
+                | "reckon"
+                | "if"
+                | "whether"
+        )
 }
 
 /// Keep, per kind, the hits not contained in a longer hit of the same kind; one hit per rule per span.
