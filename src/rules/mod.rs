@@ -435,8 +435,12 @@ impl Analyzer {
                         "allegation"
                     } else if ctx.question && rule.category != Category::Abuse {
                         "consequence-question"
-                    } else if rule.category == Category::Abuse && (!ctx.question || rule.negated == Negated::Keep) {
-                        // Swearing (rules whose negation keeps them) is anger even inside a question.
+                    } else if rule.category == Category::Abuse
+                        && (!ctx.question || rule.negated == Negated::Keep || !about_words(tt, &h))
+                    {
+                        // Swearing (rules whose negation keeps them) is anger even inside a question, and so is an
+                        // insult put as a question ("are you stupid?"); asking about the agent's words ("are you
+                        // calling me stupid?") is not.
                         "customer-anger"
                     } else {
                         decide("not an agent turn: ignored", out);
@@ -594,6 +598,19 @@ impl Analyzer {
 /// before it, in its sentence, is an auxiliary or a question word ("do you feel like...?", "what makes you feel
 /// that...?", "do you think things will improve?"). A reflection asked back ("you feel let down?") opens its own
 /// sentence and is kept.
+/// Whether a question asks about someone's words: "are you calling me...", "did you just say...", "what do you
+/// mean...", before the hit in its sentence.
+fn about_words(tt: &TurnTokens, h: &Hit) -> bool {
+    let toks = &tt.tokens;
+    let Some(first) = toks.get(h.tok_start) else { return false };
+    toks[..h.tok_start].iter().rev().take_while(|t| t.sentence == first.sentence).any(|t| {
+        matches!(
+            t.norm.as_str(),
+            "call" | "calling" | "called" | "say" | "saying" | "said" | "mean" | "meant" | "think"
+        )
+    })
+}
+
 fn asked(tt: &TurnTokens, h: &Hit) -> bool {
     let toks = &tt.tokens;
     let (Some(first), Some(prev)) = (toks.get(h.tok_start), h.tok_start.checked_sub(1).and_then(|k| toks.get(k)))
