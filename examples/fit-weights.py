@@ -12,7 +12,8 @@ Method, in four steps:
    weights file), so the score trace names every feature present in each request.
 2. Ridge regression (lambda = RIDGE) of the politeness score on the 0/1 features, with an intercept.
 3. Scale the coefficients to points: the scale K (points per politeness unit) is the one, on a coarse grid, whose
-   rounded, clamped respect scores rank the requests best (Spearman); the base of 85 is kept.
+   rounded, clamped respect scores rank the requests best (Spearman); the base of 85 is kept. As in the scorer,
+   the features' total is rounded once, not each feature on its own.
 4. Print the weights with their Spearman; `--write` rewrites lexicons/weights.toml.
 """
 import json
@@ -120,7 +121,8 @@ def main():
     best = None
     for scale in (4, 6, 8, 10, 12, 15, 18, 22, 26, 30):
         w = [round(c * scale, 1) for c in coef]
-        pred = [min(100, max(0, BASE + o + sum(rust_round(wi) for wi, xi in zip(w, row[1:]) if xi)))
+        # As the scorer does: the features' total is rounded once (and shared out by largest remainder).
+        pred = [min(100, max(0, BASE + o + rust_round(sum(wi for wi, xi in zip(w, row[1:]) if xi))))
                 for row, o in zip(rows, rest)]
         rho = spearman(pred, ys)
         print(f"scale {scale:>3}: spearman {rho:.3f}", file=sys.stderr)
