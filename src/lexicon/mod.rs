@@ -148,6 +148,8 @@ pub const SIGNALS: &[&str] = &[
     "style-gratitude",
     "style-apology",
     "style-by-the-way",
+    "style-what-question",
+    "style-opinion",
     "style-marks",
 ];
 
