@@ -12,7 +12,9 @@ Method, in four steps:
    weights file), so the score trace names every feature present in each request.
 2. Ridge regression (lambda = RIDGE) of the politeness score on the 0/1 features, with an intercept.
 3. Scale the coefficients to points: the scale K (points per politeness unit) is the one, on a coarse grid, whose
-   rounded, clamped respect scores rank the requests best (Spearman); the base of 85 is kept.
+   rounded, clamped respect scores rank the requests best (Spearman), or the smallest within TIE of the best;
+   the base of 85 is kept. As in the scorer,
+   the features' total is rounded once, not each feature on its own.
 4. Print the weights with their Spearman; `--write` rewrites lexicons/weights.toml.
 """
 import json
@@ -24,6 +26,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RIDGE = 20.0
+TIE = 0.002
 BASE = 85
 # Rule codes that are features: the courtesy credits. Signals named style-* are added from the signals file;
 # style-marks is found from punctuation. Findings stay outside: each deducts its severity's points wherever it
@@ -117,16 +120,19 @@ def main():
     coef = full[1:]
     cont = [sum(c * x for c, x in zip(full, row)) for row in rows]
     print(f"continuous prediction (no rounding, no clamp): spearman {spearman(cont, ys):.3f}", file=sys.stderr)
-    best = None
+    fits = []
     for scale in (4, 6, 8, 10, 12, 15, 18, 22, 26, 30):
         w = [round(c * scale, 1) for c in coef]
-        pred = [min(100, max(0, BASE + o + sum(rust_round(wi) for wi, xi in zip(w, row[1:]) if xi)))
+        # As the scorer does: the features' total is rounded once (and shared out by largest remainder).
+        pred = [min(100, max(0, BASE + o + rust_round(sum(wi for wi, xi in zip(w, row[1:]) if xi))))
                 for row, o in zip(rows, rest)]
         rho = spearman(pred, ys)
         print(f"scale {scale:>3}: spearman {rho:.3f}", file=sys.stderr)
-        if best is None or rho > best[0]:
-            best = (rho, scale, w)
-    rho, scale, w = best
+        fits.append((rho, scale, w))
+    # The smallest scale within TIE of the best: larger weights rank requests no better, but would let a call's
+    # courtesy buy back more of its findings.
+    top = max(f[0] for f in fits)
+    rho, scale, w = next(f for f in fits if f[0] >= top - TIE)
     lines = [f'"{x}" = {wi}' for x, wi in zip(feats, w)]
     print(f"n = {len(rows)}, ridge {RIDGE}, scale {scale}: spearman {rho:.3f}", file=sys.stderr)
     print("\n".join(lines))

@@ -199,13 +199,17 @@ fn counts(i: &Item) -> bool {
 /// code counts in full when its item stands anywhere in the call, as a credit does in the rubric; a signal (the
 /// `style-` politeness strategies) counts by the share of agent turns in which it appears, since in a long call
 /// every strategy turns up somewhere. In a one-turn request, the case the weights were fitted on, both are simply
-/// present or not. Each feature's points are rounded and traced on their own, so the trace adds up.
+/// present or not. Each subscore's linear total is rounded once, and its whole points are shared out over the
+/// features present by the largest-remainder method, so no fraction is lost to rounding each feature alone and
+/// the trace still adds up.
 fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace>) {
     if a.agent_turns == 0 {
         return;
     }
+    // (subscore, exact points, code, first turn, reason), in the order of the weights.
+    let mut parts: Vec<(usize, f64, &'static str, usize, String)> = Vec::new();
     for w in &lex.weights {
-        let Some(s) = Subscore::ALL.into_iter().find(|s| s.as_str() == w.score) else {
+        let Some(s) = Subscore::ALL.iter().position(|s| s.as_str() == w.score) else {
             continue;
         };
         let mut turns: Vec<usize> = Vec::new();
@@ -227,22 +231,39 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
         let n = turns.len().min(a.agent_turns);
         let signal = SIGNALS.contains(&w.feature.as_str());
         let share = if signal { n as f64 / a.agent_turns as f64 } else { 1.0 };
-        let p = (w.weight * share).round() as i32;
-        if p == 0 {
+        let reason = if signal {
+            format!("{} in {n} of {} agent turns, weight {:+}", w.feature, a.agent_turns, w.weight)
+        } else {
+            format!("{}, weight {:+}", w.feature, w.weight)
+        };
+        parts.push((s, w.weight * share, code, first, reason));
+    }
+    for (s, subscore) in Subscore::ALL.iter().enumerate() {
+        let mine: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].0 == s).collect();
+        if mine.is_empty() {
             continue;
         }
-        sub[Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0)] += p;
-        trace.push(Trace {
-            score: s.as_str(),
-            points: p,
-            code,
-            turn: first,
-            reason: if signal {
-                format!("{} in {n} of {} agent turns, weight {:+}", w.feature, a.agent_turns, w.weight)
-            } else {
-                format!("{}, weight {:+}", w.feature, w.weight)
-            },
+        let total = mine.iter().map(|&i| parts[i].1).sum::<f64>().round() as i64;
+        let mut points: Vec<i64> = mine.iter().map(|&i| parts[i].1.floor() as i64).collect();
+        // The points still owed go one each to the largest remainders (ties: the earlier weight).
+        let owed = (total - points.iter().sum::<i64>()).clamp(0, points.len() as i64) as usize;
+        let mut order: Vec<usize> = (0..mine.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (rx, ry) = (parts[mine[x]].1 - parts[mine[x]].1.floor(), parts[mine[y]].1 - parts[mine[y]].1.floor());
+            ry.total_cmp(&rx).then(x.cmp(&y))
         });
+        for &k in order.iter().take(owed) {
+            points[k] += 1;
+        }
+        for (k, &i) in mine.iter().enumerate() {
+            let p = points[k] as i32;
+            if p == 0 {
+                continue;
+            }
+            let (_, _, code, turn, ref reason) = parts[i];
+            sub[s] += p;
+            trace.push(Trace { score: subscore.as_str(), points: p, code, turn, reason: reason.clone() });
+        }
     }
 }
 

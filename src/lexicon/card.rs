@@ -101,7 +101,8 @@ pub fn explain_feature(lex: &super::Lexicon, feature: &str) -> String {
     for w in lex.weights_of(feature) {
         let _ = writeln!(
             s,
-            "\nWeight\n  {:+} {} points when present in every agent turn, in proportion otherwise ({})",
+            "\nWeight\n  {:+} {} points when present in every agent turn, in proportion otherwise; the call's \
+             weighed points are rounded once, in total ({})",
             w.weight, w.score, w.origin
         );
     }

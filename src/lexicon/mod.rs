@@ -139,6 +139,17 @@ pub const SIGNALS: &[&str] = &[
     "style-indirect",
     "style-we",
     "style-challenge",
+    "style-why",
+    "style-negation",
+    "style-yes-no",
+    "style-help",
+    "style-i",
+    "style-you",
+    "style-gratitude",
+    "style-apology",
+    "style-by-the-way",
+    "style-what-question",
+    "style-opinion",
     "style-marks",
 ];
 
