@@ -71,12 +71,18 @@ fn as_regex(phrase: &str) -> String {
             }
             '{' => {
                 let end = rest.find('}').map_or(rest.len(), |i| i + 1);
-                re.push_str(match &rest[..end] {
-                    "{amount}" => r"[0-9][0-9,.]*",
-                    "{time}" => r"\w+",
-                    _ => "",
-                });
-                end
+                match &rest[..end] {
+                    "{amount}" => re.push_str(r"[0-9][0-9,.]*"),
+                    "{time}" | "{word}" => re.push_str(r"\w+"),
+                    // A sentence start covers no text: drop the space after it too, or the regex would have to
+                    // match that space before the first word.
+                    _ => {}
+                }
+                if &rest[..end] == "{start}" {
+                    end + (rest[end..].len() - rest[end..].trim_start().len())
+                } else {
+                    end
+                }
             }
             c if c.is_whitespace() => {
                 re.push_str(r"\s+");
