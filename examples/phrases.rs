@@ -73,7 +73,7 @@ fn as_regex(phrase: &str) -> String {
                 let end = rest.find('}').map_or(rest.len(), |i| i + 1);
                 match &rest[..end] {
                     "{amount}" => re.push_str(r"[0-9][0-9,.]*"),
-                    "{time}" | "{word}" => re.push_str(r"\w+"),
+                    "{time}" | "{word}" | "{name}" => re.push_str(r"\w+"),
                     // A sentence start covers no text: drop the space after it too, or the regex would have to
                     // match that space before the first word.
                     _ => {}

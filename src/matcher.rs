@@ -72,8 +72,11 @@ enum Item {
     Minutes,
     /// An hour with am or pm written on: `5pm`.
     HourAmPm,
-    /// Any one word (`{word}`), such as a name: a token that starts with a letter (numbers are `{amount}`).
+    /// Any one word (`{word}`): a token that starts with a letter (numbers are `{amount}`).
     Any,
+    /// A name or other content word (`{name}`): as `{word}`, but not one of the commonest words of speech, so
+    /// "I'm Sam with Northfield" has one and "I'm right with you" has none.
+    Name,
     /// The start of a sentence (`{start}`): covers no word, only the place before a sentence's first word.
     Start,
 }
@@ -241,6 +244,7 @@ impl Vocab {
                     }
                     "{start}" => vec![vec![Item::Start]],
                     "{word}" => vec![vec![Item::Any]],
+                    "{name}" => vec![vec![Item::Name]],
                     "{number}" => vec![vec![Item::Number]],
                     "{hour}" => vec![vec![Item::Hour]],
                     "{minutes}" => vec![vec![Item::Minutes]],
@@ -346,7 +350,7 @@ fn run_key(run: &[Item], common: &HashSet<u32>) -> (Key, u32) {
         let key = match item {
             Item::Start => continue,
             Item::Word(w) => Key::Word(*w),
-            Item::Any => Key::Any,
+            Item::Any | Item::Name => Key::Any,
             _ => Key::Digit,
         };
         if best.0 == Key::Start || key_cost(key, common) < key_cost(best.0, common) {
@@ -393,8 +397,10 @@ pub struct Scanner {
     by_digit: Vec<Entry>,
     /// Where to look at each sentence start.
     by_start: Vec<Entry>,
-    /// Where to look at every token: phrases made only of `{word}` slots and optional parts.
+    /// Where to look at every token: phrases made only of `{word}` or `{name}` slots and optional parts.
     by_any: Vec<Entry>,
+    /// The vocabulary indexes of the commonest words, sorted.
+    common: Vec<u32>,
     regexes: Vec<(Regex, Target)>,
     negators: HashSet<String>,
     bridge: HashSet<String>,
@@ -444,7 +450,10 @@ impl Scanner {
                 pending.push((vocab.parts(p)?, t));
             }
         }
-        let common: HashSet<u32> = COMMON.iter().filter_map(|w| vocab.ids.get(*w).copied()).collect();
+        // Every common word gets an index, so `{name}` can tell it from a name even when no phrase uses it.
+        let common: HashSet<u32> = COMMON.iter().map(|w| vocab.id(w)).collect();
+        let mut common_ids: Vec<u32> = common.iter().copied().collect();
+        common_ids.sort_unstable();
         let mut phrases = Vec::with_capacity(pending.len());
         for (parts, t) in pending {
             anchored(parts, t, &common, &mut phrases);
@@ -483,6 +492,7 @@ impl Scanner {
             by_digit,
             by_start,
             by_any,
+            common: common_ids,
             regexes,
             negators: c.negators.iter().map(|s| s.to_lowercase()).collect(),
             bridge: c.negation_bridge.iter().map(|s| s.to_lowercase()).collect(),
@@ -516,8 +526,16 @@ impl Scanner {
             return hits;
         }
         let words: Vec<u32> = toks.iter().map(|t| self.word_id(&t.norm)).collect();
-        let mut m =
-            Matching { toks, words: &words, lo: 0, hi: 0, ends: Vec::new(), starts: Vec::new(), tmp: Vec::new() };
+        let mut m = Matching {
+            toks,
+            words: &words,
+            common: &self.common,
+            lo: 0,
+            hi: 0,
+            ends: Vec::new(),
+            starts: Vec::new(),
+            tmp: Vec::new(),
+        };
         while m.lo < toks.len() {
             let sentence = toks[m.lo].sentence;
             m.hi = m.lo + toks[m.lo..].iter().take_while(|t| t.sentence == sentence).count();
@@ -585,6 +603,8 @@ impl Scanner {
 struct Matching<'a> {
     toks: &'a [Token],
     words: &'a [u32],
+    /// The commonest words of speech, sorted (`{name}` is none of them).
+    common: &'a [u32],
     /// The sentence's first token.
     lo: usize,
     /// One past its last token.
@@ -609,6 +629,10 @@ impl Matching<'_> {
                     && all_digits(&w[..w.len() - 2])
             }
             Item::Any => self.toks[pos].norm.chars().next().is_some_and(char::is_alphabetic),
+            Item::Name => {
+                self.toks[pos].norm.chars().next().is_some_and(char::is_alphabetic)
+                    && self.common.binary_search(&self.words[pos]).is_err()
+            }
             Item::Start => false,
         }
     }
@@ -818,6 +842,10 @@ mod tests {
         assert!(spans(&sc, "this is 26 calling from").is_empty());
         assert!(spans(&sc, "this is calling from").is_empty(), "the slot needs a word");
         assert_eq!(spans(&sc, "if you do not pay today we will"), ["if you do not pay today we will"]);
+        let sc = scanner(&["i am {name}( {name}|) with {name}"]);
+        assert_eq!(spans(&sc, "Hi, I'm Sam Okafor with Northfield"), ["I'm Sam Okafor with Northfield"]);
+        assert!(spans(&sc, "I'm right with you").is_empty(), "common words are not names");
+        assert!(spans(&sc, "I am fine with that").is_empty());
     }
 
     #[test]

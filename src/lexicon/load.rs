@@ -398,7 +398,7 @@ fn validate(lex: &Lexicon, errors: &mut Vec<LexiconError>, phrases: bool) {
         for p in r.phrases.iter().filter(|_| phrases) {
             if let Some(slot) = unknown_slot(p) {
                 errors.push(e(format!(
-                    "unknown slot {slot} in {p:?}; slots are {{amount}}, {{time}}, {{start}} and {{word}}"
+                    "unknown slot {slot} in {p:?}; slots are {{amount}}, {{time}}, {{start}}, {{word}} and {{name}}"
                 )));
             }
             match variant_count(p) {
@@ -476,7 +476,7 @@ fn unknown_slot(phrase: &str) -> Option<&str> {
     while let Some(i) = rest.find('{') {
         let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
         let slot = &rest[i..end];
-        if !["{amount}", "{time}", "{start}", "{word}"].contains(&slot) {
+        if !["{amount}", "{time}", "{start}", "{word}", "{name}"].contains(&slot) {
             return Some(slot);
         }
         rest = &rest[end..];
