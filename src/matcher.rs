@@ -19,7 +19,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 
-use crate::lexicon::{expand_phrase, normalise_phrase, Lexicon, SIGNALS};
+use crate::lexicon::{expand_phrase, groups, normalise_phrase, Lexicon, SIGNALS};
 use crate::tokenize::{Token, TurnTokens};
 
 /// What a pattern stands for.
@@ -286,19 +286,15 @@ impl Vocab {
 /// "(a |my |)(sick|fit) note" gives "(a |my |)", "(sick|fit)" and "note". A stretch with a group still inside a
 /// word ("threat(en|ened)") stays whole and is expanded on its own.
 fn segments(phrase: &str) -> Vec<&str> {
+    // A badly formed group: leave the phrase whole for the expander to report.
+    let Ok(groups) = groups(phrase) else { return vec![phrase] };
+    let mut groups = groups.into_iter().peekable();
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut i = 0;
     while i < phrase.len() {
-        let c = phrase[i..].chars().next().unwrap_or(' ');
-        if c == '(' {
-            // An unbalanced or nested group: leave the rest whole for the expander to report.
-            let Some(close) = phrase[i + 1..].find([')', '(']).map(|j| i + 1 + j).filter(|&j| &phrase[j..=j] == ")")
-            else {
-                out.push(&phrase[start.unwrap_or(i)..]);
-                return out;
-            };
-            let alts: Vec<&str> = phrase[i + 1..close].split('|').filter(|a| !a.is_empty()).collect();
+        if let Some(g) = groups.next_if(|g| g.start == i) {
+            let alts: Vec<&str> = phrase[g.start + 1..g.end - 1].split('|').filter(|a| !a.is_empty()).collect();
             let spaced = |f: fn(&str) -> Option<char>| {
                 !alts.is_empty() && alts.iter().all(|a| f(a).is_some_and(char::is_whitespace))
             };
@@ -308,13 +304,14 @@ fn segments(phrase: &str) -> Vec<&str> {
                 }
             }
             let s = *start.get_or_insert(i);
-            i = close + 1;
+            i = g.end;
             if spaced(|a| a.chars().next_back()) {
                 out.push(&phrase[s..i]);
                 start = None;
             }
             continue;
         }
+        let c = phrase[i..].chars().next().unwrap_or(' ');
         if c.is_whitespace() {
             if let Some(s) = start.take() {
                 out.push(&phrase[s..i]);

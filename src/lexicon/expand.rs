@@ -6,31 +6,42 @@ use crate::tokenize::tokenize;
 /// categories share a phrase compares variants, and skips phrases larger than this.
 pub const MAX_VARIANTS: usize = 10_000;
 
-/// A phrase cut at its groups: each piece of literal text with the options of the group that follows it (none
-/// after the last piece).
+/// Where the phrase's `(a|b)` groups stand: the byte range of each, parentheses included, in order. The one
+/// parser of the group syntax: expansion, variant counting and the matcher all start from it.
 ///
 /// # Errors
 /// An unbalanced or nested parenthesis, with a message saying which.
-fn pieces(phrase: &str) -> Result<Vec<(&str, Vec<&str>)>, String> {
+pub fn groups(phrase: &str) -> Result<Vec<std::ops::Range<usize>>, String> {
     let mut out = Vec::new();
-    let mut rest = phrase;
-    while let Some(open) = rest.find('(') {
-        let close = match rest[open + 1..].find([')', '(']) {
-            Some(i) if rest.as_bytes()[open + 1 + i] == b')' => open + 1 + i,
+    let mut from = 0;
+    while let Some(open) = phrase[from..].find('(').map(|i| from + i) {
+        let close = match phrase[open + 1..].find([')', '(']).map(|i| open + 1 + i) {
+            Some(c) if phrase.as_bytes()[c] == b')' => c,
             Some(_) => return Err(format!("nested parentheses in {phrase:?}: write the alternatives out flat")),
             None => return Err(format!("unclosed '(' in {phrase:?}")),
         };
-        let literal = &rest[..open];
-        if literal.contains(')') {
+        if phrase[from..open].contains(')') {
             return Err(format!("unmatched ')' in {phrase:?}"));
         }
-        out.push((literal, rest[open + 1..close].split('|').collect()));
-        rest = &rest[close + 1..];
+        out.push(open..close + 1);
+        from = close + 1;
     }
-    if rest.contains(')') {
+    if phrase[from..].contains(')') {
         return Err(format!("unmatched ')' in {phrase:?}"));
     }
-    out.push((rest, Vec::new()));
+    Ok(out)
+}
+
+/// A phrase cut at its groups: each piece of literal text with the options of the group that follows it (none
+/// after the last piece).
+fn pieces(phrase: &str) -> Result<Vec<(&str, Vec<&str>)>, String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for g in groups(phrase)? {
+        out.push((&phrase[from..g.start], phrase[g.start + 1..g.end - 1].split('|').collect()));
+        from = g.end;
+    }
+    out.push((&phrase[from..], Vec::new()));
     Ok(out)
 }
 

@@ -8,7 +8,7 @@ mod expand;
 mod load;
 
 pub use card::{card, explain, explain_feature, markdown, sorted, table, CardOut};
-pub use expand::{expand_phrase, normalise_phrase, variant_count, MAX_VARIANTS};
+pub use expand::{expand_phrase, groups, normalise_phrase, variant_count, MAX_VARIANTS};
 pub use load::{
     lint, load_builtin, load_builtin_checked, load_dir, load_dirs, load_with, parse_example_turn, parse_expect,
     LexiconError, ENGINES, TEMPLATE_ENGINES,
