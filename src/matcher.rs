@@ -195,19 +195,35 @@ impl KeyIndex {
     fn is_empty(&self) -> bool {
         self.guarded.is_empty() && self.loose.is_empty()
     }
+}
+
+/// A [`KeyIndex`] being filled: guarded entries with their distance, in any order.
+#[derive(Clone, Default)]
+struct KeyIndexBuilder {
+    guarded: Vec<(i32, u32, Entry)>,
+    loose: Vec<Entry>,
+}
+
+impl KeyIndexBuilder {
+    fn add(&mut self, guard: Option<(i32, Vec<u32>)>, e: Entry) {
+        match guard {
+            Some((d, words)) => self.guarded.extend(words.into_iter().map(|x| (d, x, e))),
+            None => self.loose.push(e),
+        }
+    }
 
     /// Sort the guarded entries and note where each distance begins.
-    fn seal(mut self, unsorted: Vec<(i32, u32, Entry)>) -> KeyIndex {
-        let mut unsorted = unsorted;
-        unsorted.sort_by_key(|&(d, x, e)| (d, x, e.phrase, e.run));
-        for (i, &(d, x, e)) in unsorted.iter().enumerate() {
-            match self.distances.last_mut() {
+    fn build(mut self) -> KeyIndex {
+        self.guarded.sort_by_key(|&(d, x, e)| (d, x, e.phrase, e.run));
+        let mut index = KeyIndex { loose: self.loose, ..KeyIndex::default() };
+        for (i, &(d, x, e)) in self.guarded.iter().enumerate() {
+            match index.distances.last_mut() {
                 Some(last) if last.0 == d => last.2 = i as u32 + 1,
-                _ => self.distances.push((d, i as u32, i as u32 + 1)),
+                _ => index.distances.push((d, i as u32, i as u32 + 1)),
             }
-            self.guarded.push((x, e));
+            index.guarded.push((x, e));
         }
-        self
+        index
     }
 }
 
@@ -526,8 +542,8 @@ impl Scanner {
         for (parts, t) in pending {
             anchored(parts, t, &common, &mut phrases);
         }
-        let mut by_word: Vec<(KeyIndex, Vec<(i32, u32, Entry)>)> = vec![Default::default(); vocab.words.len()];
-        let mut by_start: (KeyIndex, Vec<(i32, u32, Entry)>) = Default::default();
+        let mut by_word = vec![KeyIndexBuilder::default(); vocab.words.len()];
+        let mut by_start = KeyIndexBuilder::default();
         let (mut by_digit, mut by_any) = (Vec::new(), Vec::new());
         for (i, ph) in phrases.iter().enumerate() {
             let next = edge_mask(ph.parts.get(ph.anchor + 1), false);
@@ -548,14 +564,11 @@ impl Scanner {
                         continue;
                     }
                 };
-                match guard(ph, run, offset, len) {
-                    Some((d, words)) => index.1.extend(words.into_iter().map(|x| (d, x, e))),
-                    None => index.0.loose.push(e),
-                }
+                index.add(guard(ph, run, offset, len), e);
             }
         }
-        let by_word: Vec<KeyIndex> = by_word.into_iter().map(|(k, g)| k.seal(g)).collect();
-        let by_start = by_start.0.seal(by_start.1);
+        let by_word: Vec<KeyIndex> = by_word.into_iter().map(KeyIndexBuilder::build).collect();
+        let by_start = by_start.build();
         let vocab = vocab.words.into_iter().enumerate().map(|(i, w)| (w.into_boxed_str(), i as u32)).collect();
         Ok(Scanner {
             vocab,
