@@ -1,6 +1,10 @@
 //! score: the 0-100 scorecard, every point traced to an item. The rubric is written down in `docs/SCORING.md`;
 //! the constants here are that rubric, and a test keeps the two in step.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use crate::finding::{Category, Item, Severity};
@@ -195,6 +199,13 @@ fn counts(i: &Item) -> bool {
     !i.accepted
 }
 
+/// The index of a signal in [`SIGNALS`] by name.
+fn signal_index(name: &str) -> Option<u8> {
+    static BY_NAME: LazyLock<HashMap<&'static str, u8, FixedState>> =
+        LazyLock::new(|| SIGNALS.iter().enumerate().map(|(i, n)| (*n, i as u8)).collect());
+    BY_NAME.get(name).copied()
+}
+
 /// The linear scorer (`lexicons/weights.toml`): each weighed feature moves its subscore by its weight. A rule
 /// code counts in full when its item stands anywhere in the call, as a credit does in the rubric; a signal (the
 /// `style-` politeness strategies) counts by the share of agent turns in which it appears, since in a long call
@@ -206,21 +217,32 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
     if a.agent_turns == 0 {
         return;
     }
+    // The call's signals by (signal, turn) and its counted items by (code, turn), each sorted once, so each
+    // weight finds its turns by a binary search rather than a pass over the whole call.
+    let mut signals: Vec<(u8, usize)> = a.agent_signals.iter().map(|&(t, x)| (x, t)).collect();
+    signals.sort_unstable();
+    let mut items: Vec<(&'static str, usize)> =
+        a.findings.iter().chain(&a.credits).filter(|i| counts(i)).map(|i| (i.code, i.turn)).collect();
+    items.sort_unstable();
     // (subscore, exact points, code, first turn, reason), in the order of the weights.
     let mut parts: Vec<(usize, f64, &'static str, usize, String)> = Vec::new();
+    let mut turns: Vec<usize> = Vec::new();
     for w in &lex.weights {
         let Some(s) = Subscore::ALL.iter().position(|s| s.as_str() == w.score) else {
             continue;
         };
-        let mut turns: Vec<usize> = Vec::new();
+        turns.clear();
         let mut code: Option<&'static str> = None;
-        if let Some(i) = SIGNALS.iter().position(|n| *n == w.feature) {
-            code = Some(SIGNALS[i]);
-            turns.extend(a.agent_signals.iter().filter(|(_, x)| *x as usize == i).map(|(t, _)| *t));
+        let signal = signal_index(&w.feature);
+        if let Some(i) = signal {
+            code = Some(SIGNALS[usize::from(i)]);
+            let from = signals.partition_point(|&(x, _)| x < i);
+            turns.extend(signals[from..].iter().take_while(|&&(x, _)| x == i).map(|&(_, t)| t));
         } else {
-            for it in a.findings.iter().chain(&a.credits).filter(|i| counts(i) && i.code == w.feature) {
-                code = Some(it.code);
-                turns.push(it.turn);
+            let from = items.partition_point(|&(c, _)| c < w.feature.as_str());
+            for &(c, t) in items[from..].iter().take_while(|&&(c, _)| c == w.feature) {
+                code = Some(c);
+                turns.push(t);
             }
         }
         turns.sort_unstable();
@@ -229,7 +251,7 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
             continue;
         };
         let n = turns.len().min(a.agent_turns);
-        let signal = SIGNALS.contains(&w.feature.as_str());
+        let signal = signal.is_some();
         let share = if signal { n as f64 / a.agent_turns as f64 } else { 1.0 };
         let reason = if signal {
             format!("{} in {n} of {} agent turns, weight {:+}", w.feature, a.agent_turns, w.weight)
