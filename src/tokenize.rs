@@ -6,6 +6,10 @@
 //! Punctuation is not a token, but it decides sentence ends, clause breaks and questions, which the context stage
 //! reads from [`Token`].
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use foldhash::fast::FixedState;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One normalised word of a turn.
@@ -36,91 +40,109 @@ pub struct TurnTokens {
     pub punctuated: bool,
 }
 
+/// Contractions and informal spellings, and the words they stand for.
+static EXPANSIONS: &[(&[&str], &[&str])] = &[
+    (&["won't", "wont"], &["will", "not"]),
+    (&["can't", "cant", "cannot"], &["can", "not"]),
+    (&["shan't"], &["shall", "not"]),
+    (&["ain't", "aint"], &["is", "not"]),
+    (&["don't", "dont"], &["do", "not"]),
+    (&["doesn't", "doesnt"], &["does", "not"]),
+    (&["didn't", "didnt"], &["did", "not"]),
+    (&["isn't", "isnt"], &["is", "not"]),
+    (&["aren't", "arent"], &["are", "not"]),
+    (&["wasn't", "wasnt"], &["was", "not"]),
+    (&["weren't", "werent"], &["were", "not"]),
+    (&["haven't", "havent"], &["have", "not"]),
+    (&["hasn't", "hasnt"], &["has", "not"]),
+    (&["hadn't", "hadnt"], &["had", "not"]),
+    (&["couldn't", "couldnt"], &["could", "not"]),
+    (&["wouldn't", "wouldnt"], &["would", "not"]),
+    (&["shouldn't", "shouldnt"], &["should", "not"]),
+    (&["mustn't", "mustnt"], &["must", "not"]),
+    (&["needn't"], &["need", "not"]),
+    (&["mightn't"], &["might", "not"]),
+    (&["i'm", "im"], &["i", "am"]),
+    (&["i've", "ive"], &["i", "have"]),
+    (&["i'll"], &["i", "will"]),
+    (&["i'd"], &["i", "would"]),
+    (&["you're", "youre"], &["you", "are"]),
+    (&["you've", "youve"], &["you", "have"]),
+    (&["you'll", "youll"], &["you", "will"]),
+    (&["you'd", "youd"], &["you", "would"]),
+    (&["we're"], &["we", "are"]),
+    (&["we've", "weve"], &["we", "have"]),
+    (&["we'll"], &["we", "will"]),
+    (&["we'd"], &["we", "would"]),
+    (&["they're", "theyre"], &["they", "are"]),
+    (&["they've", "theyve"], &["they", "have"]),
+    (&["they'll", "theyll"], &["they", "will"]),
+    (&["they'd", "theyd"], &["they", "would"]),
+    (&["he's"], &["he", "is"]),
+    (&["he'll"], &["he", "will"]),
+    (&["he'd"], &["he", "would"]),
+    (&["she's"], &["she", "is"]),
+    (&["she'll"], &["she", "will"]),
+    (&["she'd"], &["she", "would"]),
+    (&["it's"], &["it", "is"]),
+    (&["it'll"], &["it", "will"]),
+    (&["that's", "thats"], &["that", "is"]),
+    (&["that'll"], &["that", "will"]),
+    (&["there's", "theres"], &["there", "is"]),
+    (&["there'll"], &["there", "will"]),
+    (&["here's"], &["here", "is"]),
+    (&["what's", "whats"], &["what", "is"]),
+    (&["who's"], &["who", "is"]),
+    (&["where's"], &["where", "is"]),
+    (&["how's"], &["how", "is"]),
+    (&["let's", "lets"], &["let", "us"]),
+    (&["y'all"], &["you", "all"]),
+    (&["gonna"], &["going", "to"]),
+    (&["wanna"], &["want", "to"]),
+    (&["gotta"], &["got", "to"]),
+    (&["hafta"], &["have", "to"]),
+    (&["gotcha"], &["got", "you"]),
+    (&["lemme"], &["let", "me"]),
+    (&["gimme"], &["give", "me"]),
+    (&["kinda"], &["kind", "of"]),
+    (&["sorta"], &["sort", "of"]),
+    (&["dunno"], &["do", "not", "know"]),
+    (&["imma", "ima"], &["i", "am", "going", "to"]),
+    (&["cuz", "'cause", "coz"], &["because"]),
+    (&["ya"], &["you"]),
+    (&["u"], &["you"]),
+    (&["ur"], &["your"]),
+    (&["pls", "plz"], &["please"]),
+    (&["thx"], &["thanks"]),
+    (&["ok", "okey"], &["okay"]),
+    (&["mum", "mom", "mam"], &["mum"]),
+    (&["mum's", "mom's", "mam's"], &["mum", "is"]),
+    (&["must've", "mustve"], &["must", "have"]),
+    (&["should've", "shouldve"], &["should", "have"]),
+    (&["could've", "couldve"], &["could", "have"]),
+    (&["would've", "wouldve"], &["would", "have"]),
+    (&["might've"], &["might", "have"]),
+];
+
 /// The expansion of a contraction or informal spelling, if the word is one.
 fn expand(word: &str) -> Option<&'static [&'static str]> {
-    Some(match word {
-        "won't" | "wont" => &["will", "not"],
-        "can't" | "cant" | "cannot" => &["can", "not"],
-        "shan't" => &["shall", "not"],
-        "ain't" | "aint" => &["is", "not"],
-        "don't" | "dont" => &["do", "not"],
-        "doesn't" | "doesnt" => &["does", "not"],
-        "didn't" | "didnt" => &["did", "not"],
-        "isn't" | "isnt" => &["is", "not"],
-        "aren't" | "arent" => &["are", "not"],
-        "wasn't" | "wasnt" => &["was", "not"],
-        "weren't" | "werent" => &["were", "not"],
-        "haven't" | "havent" => &["have", "not"],
-        "hasn't" | "hasnt" => &["has", "not"],
-        "hadn't" | "hadnt" => &["had", "not"],
-        "couldn't" | "couldnt" => &["could", "not"],
-        "wouldn't" | "wouldnt" => &["would", "not"],
-        "shouldn't" | "shouldnt" => &["should", "not"],
-        "mustn't" | "mustnt" => &["must", "not"],
-        "needn't" => &["need", "not"],
-        "mightn't" => &["might", "not"],
-        "i'm" | "im" => &["i", "am"],
-        "i've" | "ive" => &["i", "have"],
-        "i'll" => &["i", "will"],
-        "i'd" => &["i", "would"],
-        "you're" | "youre" => &["you", "are"],
-        "you've" | "youve" => &["you", "have"],
-        "you'll" | "youll" => &["you", "will"],
-        "you'd" | "youd" => &["you", "would"],
-        "we're" => &["we", "are"],
-        "we've" | "weve" => &["we", "have"],
-        "we'll" => &["we", "will"],
-        "we'd" => &["we", "would"],
-        "they're" | "theyre" => &["they", "are"],
-        "they've" | "theyve" => &["they", "have"],
-        "they'll" | "theyll" => &["they", "will"],
-        "they'd" | "theyd" => &["they", "would"],
-        "he's" => &["he", "is"],
-        "he'll" => &["he", "will"],
-        "he'd" => &["he", "would"],
-        "she's" => &["she", "is"],
-        "she'll" => &["she", "will"],
-        "she'd" => &["she", "would"],
-        "it's" => &["it", "is"],
-        "it'll" => &["it", "will"],
-        "that's" | "thats" => &["that", "is"],
-        "that'll" => &["that", "will"],
-        "there's" | "theres" => &["there", "is"],
-        "there'll" => &["there", "will"],
-        "here's" => &["here", "is"],
-        "what's" | "whats" => &["what", "is"],
-        "who's" => &["who", "is"],
-        "where's" => &["where", "is"],
-        "how's" => &["how", "is"],
-        "let's" | "lets" => &["let", "us"],
-        "y'all" => &["you", "all"],
-        "gonna" => &["going", "to"],
-        "wanna" => &["want", "to"],
-        "gotta" => &["got", "to"],
-        "hafta" => &["have", "to"],
-        "gotcha" => &["got", "you"],
-        "lemme" => &["let", "me"],
-        "gimme" => &["give", "me"],
-        "kinda" => &["kind", "of"],
-        "sorta" => &["sort", "of"],
-        "dunno" => &["do", "not", "know"],
-        "imma" | "ima" => &["i", "am", "going", "to"],
-        "cuz" | "'cause" | "coz" => &["because"],
-        "ya" => &["you"],
-        "u" => &["you"],
-        "ur" => &["your"],
-        "pls" | "plz" => &["please"],
-        "thx" => &["thanks"],
-        "ok" | "okey" => &["okay"],
-        "mum" | "mom" | "mam" => &["mum"],
-        "mum's" | "mom's" | "mam's" => &["mum", "is"],
-        "must've" | "mustve" => &["must", "have"],
-        "should've" | "shouldve" => &["should", "have"],
-        "could've" | "couldve" => &["could", "have"],
-        "would've" | "wouldve" => &["would", "have"],
-        "might've" => &["might", "have"],
-        _ => return None,
-    })
+    // Most words are not contractions: a bit per (first byte, length) of every spelling turns nearly all of them
+    // away before the hash look-up.
+    static FIRST_AND_LEN: LazyLock<[u32; 256]> = LazyLock::new(|| {
+        let mut t = [0u32; 256];
+        for s in EXPANSIONS.iter().flat_map(|(spellings, _)| spellings.iter()) {
+            t[usize::from(s.as_bytes()[0])] |= 1 << s.len().min(31);
+        }
+        t
+    });
+    static MAP: LazyLock<HashMap<&'static str, &'static [&'static str], FixedState>> = LazyLock::new(|| {
+        EXPANSIONS.iter().flat_map(|(spellings, parts)| spellings.iter().map(|s| (*s, *parts))).collect()
+    });
+    let first = *word.as_bytes().first()?;
+    if FIRST_AND_LEN[usize::from(first)] & (1 << word.len().min(31)) == 0 {
+        return None;
+    }
+    MAP.get(word).copied()
 }
 
 /// The normal forms of one already lower-case, straight-apostrophe word: its expansion, or a stem and `not`
@@ -198,10 +220,17 @@ pub fn tokenize(text: &str) -> TurnTokens {
                 out.questions.push(false);
                 pending_end = false;
             }
-            normalise_word(seg.trim_start_matches(is_apostrophe), &mut norm);
+            let word = seg.trim_start_matches(is_apostrophe);
+            // Most words are already in normal form (lower-case letters and digits): no copy for them.
+            let word = if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                word
+            } else {
+                normalise_word(word, &mut norm);
+                norm.as_str()
+            };
             // A trailing possessive or quote apostrophe is not part of the word.
             let end = start + seg.len();
-            for p in normal_forms(&norm) {
+            for p in normal_forms(word) {
                 out.tokens.push(Token { start, end, norm: p.to_owned(), sentence, clause });
             }
             continue;
