@@ -72,14 +72,19 @@ fn opt_string(obj: &mut Map<String, Value>, key: &str, source: &Source) -> Resul
     }
 }
 
-fn opt_ms(obj: &mut Map<String, Value>, key: &str, source: &Source, at: &str) -> Result<Option<u64>, InputError> {
+fn opt_ms(
+    obj: &mut Map<String, Value>,
+    key: &str,
+    source: &Source,
+    at: impl Fn() -> String,
+) -> Result<Option<u64>, InputError> {
     match obj.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
             Some(f) if f >= 0.0 && f.is_finite() => Ok(Some(f.round() as u64)),
-            _ => Err(InputError::new(source.clone(), format!("{at}.{key}: expected milliseconds >= 0, found {n}"))),
+            _ => Err(InputError::new(source.clone(), format!("{}.{key}: expected milliseconds >= 0, found {n}", at()))),
         },
-        Some(v) => Err(wrong(source, &format!("{at}.{key}"), "a number of milliseconds", &v)),
+        Some(v) => Err(wrong(source, &format!("{}.{key}", at()), "a number of milliseconds", &v)),
     }
 }
 
@@ -109,22 +114,23 @@ pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<C
     };
     let mut turns = Vec::with_capacity(raw_turns.len());
     for (i, t) in raw_turns.into_iter().enumerate() {
-        let at = format!("turns[{i}]");
+        // The field path is only written out for an error message: most calls have none.
+        let at = || format!("turns[{i}]");
         let mut t = match t {
             Value::Object(o) => o,
-            v => return Err(wrong(source, &at, "an object with \"speaker\" and \"text\"", &v)),
+            v => return Err(wrong(source, &at(), "an object with \"speaker\" and \"text\"", &v)),
         };
         let speaker = match t.remove("speaker") {
             Some(Value::String(s)) => s,
             Some(Value::Number(n)) => n.to_string(),
-            Some(v) => return Err(wrong(source, &format!("{at}.speaker"), "a string", &v)),
-            None => return Err(InputError::new(source.clone(), format!("{at}: missing \"speaker\""))),
+            Some(v) => return Err(wrong(source, &format!("{}.speaker", at()), "a string", &v)),
+            None => return Err(InputError::new(source.clone(), format!("{}: missing \"speaker\"", at()))),
         };
         let text = match t.remove("text") {
             Some(Value::String(s)) => s,
             Some(Value::Null) => String::new(),
-            Some(v) => return Err(wrong(source, &format!("{at}.text"), "a string", &v)),
-            None => return Err(InputError::new(source.clone(), format!("{at}: missing \"text\""))),
+            Some(v) => return Err(wrong(source, &format!("{}.text", at()), "a string", &v)),
+            None => return Err(InputError::new(source.clone(), format!("{}: missing \"text\"", at()))),
         };
         let start_ms = opt_ms(&mut t, "start_ms", source, &at)?;
         let end_ms = opt_ms(&mut t, "end_ms", source, &at)?;
