@@ -15,7 +15,8 @@ Method, in four steps:
    rounded, clamped respect scores rank the requests best (Spearman), or the smallest within TIE of the best;
    the base of 85 is kept. As in the scorer,
    the features' total is rounded once, not each feature on its own.
-4. Print the weights with their Spearman; `--write` rewrites lexicons/weights.toml.
+4. Print the weights with their Spearman; `--write` rewrites lexicons/weights.toml, each weight under a comment
+   saying what the feature is (a signal's first comment line, a rule card's summary).
 """
 import json
 import math
@@ -41,6 +42,33 @@ def style_signals():
         if line.startswith("name = \"style-"):
             names.append(line.split("\"")[1])
     return names
+
+
+def describe():
+    """A one-line comment per feature for the weights file: a signal's first comment line in signals.toml, a rule's
+    summary from its card."""
+    notes = {"style-marks": "Repeated question or exclamation marks (\"??\", \"!!\", \"?!\"), found from punctuation."}
+    lex = os.path.join(ROOT, "lexicons")
+    name = None
+    for line in open(os.path.join(lex, "signals.toml"), encoding="utf-8"):
+        line = line.strip()
+        if line.startswith("name = "):
+            name = line.split("\"")[1]
+        elif name and line.startswith("# "):
+            notes[name] = notes[name] + "\n# " + line[2:] if name in notes else line[2:]
+        else:
+            name = None
+    for fn in sorted(os.listdir(lex)):
+        if not fn.endswith(".toml"):
+            continue
+        code = None
+        for line in open(os.path.join(lex, fn), encoding="utf-8"):
+            if line.startswith("code = "):
+                code = line.split("\"")[1]
+            elif code and line.startswith("summary = ") and code in RULES:
+                notes[code] = code + ": " + line.split("\"", 1)[1].rsplit("\"", 1)[0].replace("\\\"", "'") + "."
+                code = None
+    return notes
 
 
 def rust_round(x):
@@ -133,7 +161,8 @@ def main():
     # courtesy buy back more of its findings.
     top = max(f[0] for f in fits)
     rho, scale, w = next(f for f in fits if f[0] >= top - TIE)
-    lines = [f'"{x}" = {wi}' for x, wi in zip(feats, w)]
+    notes = describe()
+    lines = [f'# {notes.get(x, x)}\n"{x}" = {wi}' for x, wi in zip(feats, w)]
     print(f"n = {len(rows)}, ridge {RIDGE}, scale {scale}: spearman {rho:.3f}", file=sys.stderr)
     print("\n".join(lines))
     if "--write" in sys.argv:

@@ -155,6 +155,10 @@ pub const SIGNALS: &[&str] = &[
     "style-by-the-way",
     "style-what-question",
     "style-opinion",
+    "style-greeting",
+    "style-pointed",
+    "style-suggestion",
+    "style-concrete",
     "style-marks",
 ];
 
