@@ -181,15 +181,35 @@ fn normalise_word(word: &str, out: &mut String) {
     }
 }
 
-/// Whether a non-word segment ends a sentence, and whether it makes it a question.
-fn sentence_mark(seg: &str) -> (bool, bool) {
-    let q = seg.contains('?');
-    let end = q || seg.contains(['.', '!', '\u{2026}']);
-    (end, q)
+/// What a non-word segment does to the text around it.
+#[derive(Default)]
+struct Marks {
+    /// It ends a sentence (`.`, `!`, `?`, `…`).
+    end: bool,
+    /// It makes the sentence a question.
+    question: bool,
+    /// It breaks a clause (`,`, `;`, `:`, dashes, parentheses).
+    clause: bool,
+    /// It holds a double quotation mark.
+    quote: bool,
 }
 
-fn breaks_clause(seg: &str) -> bool {
-    seg.contains([',', ';', ':', '\u{2014}', '\u{2013}', '(', ')'])
+/// The marks of a non-word segment, in one pass over its characters (most are one byte long).
+fn marks(seg: &str) -> Marks {
+    let mut m = Marks::default();
+    for c in seg.chars() {
+        match c {
+            '?' => {
+                m.question = true;
+                m.end = true;
+            }
+            '.' | '!' | '\u{2026}' => m.end = true,
+            ',' | ';' | ':' | '\u{2014}' | '\u{2013}' | '(' | ')' => m.clause = true,
+            '"' | '\u{201C}' | '\u{201D}' => m.quote = true,
+            _ => {}
+        }
+    }
+    m
 }
 
 /// Split `text` into normalised tokens with byte offsets, sentences and clauses.
@@ -238,22 +258,22 @@ pub fn tokenize(text: &str) -> TurnTokens {
         if seg.trim().is_empty() {
             continue;
         }
-        if seg.contains(['"', '\u{201C}', '\u{201D}']) {
+        let m = marks(seg);
+        if m.quote {
             match quote_open.take() {
                 Some(open) => out.quoted.push((open, start)),
                 None => quote_open = Some(start + seg.len()),
             }
         }
-        let (end, q) = sentence_mark(seg);
-        if end {
+        if m.end {
             out.punctuated = true;
-            if q {
+            if m.question {
                 if let Some(last) = out.questions.last_mut() {
                     *last = true;
                 }
             }
             pending_end = true;
-        } else if breaks_clause(seg) {
+        } else if m.clause {
             clause += 1;
         }
     }
