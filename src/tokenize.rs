@@ -107,6 +107,40 @@ static EXPANSIONS: &[(&[&str], &[&str])] = &[
     (&["kinda"], &["kind", "of"]),
     (&["sorta"], &["sort", "of"]),
     (&["dunno"], &["do", "not", "know"]),
+    (&["outta"], &["out", "of"]),
+    (&["lotta"], &["lot", "of"]),
+    // Dropped g's, written "goin'" (the apostrophe is trimmed) or "goin".
+    (&["goin"], &["going"]),
+    (&["comin"], &["coming"]),
+    (&["gettin"], &["getting"]),
+    (&["doin"], &["doing"]),
+    (&["sayin"], &["saying"]),
+    (&["tellin"], &["telling"]),
+    (&["talkin"], &["talking"]),
+    (&["callin"], &["calling"]),
+    (&["askin"], &["asking"]),
+    (&["lookin"], &["looking"]),
+    (&["messin"], &["messing"]),
+    (&["playin"], &["playing"]),
+    (&["kiddin"], &["kidding"]),
+    (&["jokin"], &["joking"]),
+    (&["tryin"], &["trying"]),
+    (&["thinkin"], &["thinking"]),
+    (&["takin"], &["taking"]),
+    (&["makin"], &["making"]),
+    (&["givin"], &["giving"]),
+    (&["leavin"], &["leaving"]),
+    (&["payin"], &["paying"]),
+    (&["workin"], &["working"]),
+    (&["hollerin"], &["hollering"]),
+    (&["cryin"], &["crying"]),
+    (&["lyin"], &["lying"]),
+    (&["killin"], &["killing"]),
+    (&["fuckin"], &["fucking"]),
+    (&["nothin"], &["nothing"]),
+    (&["somethin"], &["something"]),
+    (&["anythin"], &["anything"]),
+    (&["everythin"], &["everything"]),
     (&["imma", "ima"], &["i", "am", "going", "to"]),
     (&["cuz", "'cause", "coz"], &["because"]),
     (&["ya"], &["you"]),
@@ -457,6 +491,13 @@ mod tests {
         assert_eq!(norms("Mustn't"), ["must", "not"]);
         assert_eq!(norms("must've"), ["must", "have"]);
         assert_eq!(norms("Mom's"), ["mum", "is"]);
+    }
+
+    #[test]
+    fn dropped_gs_and_run_together_words() {
+        assert_eq!(norms("you're goin' nowhere"), ["you", "are", "going", "nowhere"]);
+        assert_eq!(norms("stop messin with me"), ["stop", "messing", "with", "me"]);
+        assert_eq!(norms("get outta here"), ["get", "out", "of", "here"]);
     }
 
     #[test]

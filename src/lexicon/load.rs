@@ -158,6 +158,7 @@ pub const ENGINES: &[&str] = &[
     "talk-time",
     "monologue",
     "silence",
+    "shouting",
     "contact-frequency",
     "contact-after-conversation",
     "contact-hours",

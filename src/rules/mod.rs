@@ -2,7 +2,7 @@
 //!
 //! Two families: lexical rules (declared by phrases in `lexicons/`, judged here by speaker and [`Context`]) and
 //! window rules (declared in `lexicons/window.toml` with `engine = "..."`, their logic in the modules below:
-//! [`empathy`], [`requests`], [`vulnerability`], [`disclosure`], [`affordability`], [`conduct`]). Both produce
+//! [`empathy`], [`requests`], [`vulnerability`], [`disclosure`], [`affordability`], [`conduct`], [`shouting`]). Both produce
 //! [`Item`]s with a code from the catalog.
 
 pub mod affordability;
@@ -10,6 +10,7 @@ pub mod conduct;
 pub mod disclosure;
 pub mod empathy;
 pub mod requests;
+pub mod shouting;
 pub mod vulnerability;
 
 use std::collections::HashMap;
@@ -323,6 +324,7 @@ impl Analyzer {
         disclosure::apply(&w, &mut out);
         affordability::apply(&w, &mut out);
         conduct::apply(&w, &mut out);
+        shouting::apply(&w, &mut out);
         for list in [&mut out.findings, &mut out.cues, &mut out.credits] {
             list.sort_by_key(|i| (i.turn, i.start, i.end, i.code));
             for i in list.iter_mut() {
