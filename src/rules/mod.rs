@@ -599,7 +599,7 @@ impl Analyzer {
 /// Whether a hit in a question is what the question asks about rather than something the speaker says: the word
 /// before it, in its sentence, is an auxiliary or a question word ("do you feel like...?", "what makes you feel
 /// that...?", "do you think things will improve?"). A reflection asked back ("you feel let down?") opens its own
-/// sentence and is kept.
+/// sentence and is kept, and so is the speaker's own view ("I think you can do it, what worries you?").
 /// Whether a question asks about someone's words: "are you calling me...", "did you just say...", "what do you
 /// mean...", before the hit in its sentence.
 fn about_words(tt: &TurnTokens, h: &Hit) -> bool {
@@ -619,7 +619,11 @@ fn asked(tt: &TurnTokens, h: &Hit) -> bool {
     else {
         return false;
     };
+    // "I think you can do it, what worries you?": the speaker's own view, not what the question asks about.
+    let own_view = matches!(prev.norm.as_str(), "think" | "reckon")
+        && h.tok_start.checked_sub(2).and_then(|k| toks.get(k)).is_some_and(|t| matches!(t.norm.as_str(), "i" | "we"));
     prev.sentence == first.sentence
+        && !own_view
         && matches!(
             prev.norm.as_str(),
             "do" | "does"
