@@ -19,6 +19,19 @@ const MIN_LETTERS: usize = 5;
 /// Flag the first shouted sentence of each agent turn, in a call written in mixed case.
 pub fn apply(w: &Window<'_>, out: &mut Analysis) {
     let Some(rule) = w.rule("shouting") else { return };
+    let shouted: Vec<(usize, (usize, usize))> = w
+        .call
+        .turns
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.role == Role::Agent && t.role == rule.speaker)
+        .filter_map(|(ti, t)| shouted_sentence(&t.text).map(|span| (ti, span)))
+        .collect();
+    // The case of the whole call is only counted when there is a shouted sentence to judge: nearly every call
+    // has none, and counting is a pass over every character.
+    if shouted.is_empty() {
+        return;
+    }
     let (mut lower, mut upper) = (0usize, 0usize);
     for t in &w.call.turns {
         for c in t.text.chars() {
@@ -29,18 +42,16 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
     if lower * 2 < upper {
         return;
     }
-    for (ti, t) in w.call.turns.iter().enumerate() {
-        if t.role != Role::Agent || t.role != rule.speaker {
-            continue;
-        }
-        if let Some((s, e)) = shouted_sentence(&t.text) {
-            out.findings.push(item(rule, w.call, ti, s, e));
-        }
+    for (ti, (s, e)) in shouted {
+        out.findings.push(item(rule, w.call, ti, s, e));
     }
 }
 
 /// The byte span of the first sentence of `text` written in capitals and ended by `!` or `?`.
 pub fn shouted_sentence(text: &str) -> Option<(usize, usize)> {
+    if !text.contains(['!', '?']) {
+        return None;
+    }
     let mut start = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
