@@ -371,6 +371,11 @@ pub fn read_jsonl(bytes: &[u8], source: &Source, opts: &ReadOptions) -> Vec<Resu
 
 /// Read one JSONL record (one line): a native call, or any vendor JSON document, recognised per line.
 pub fn read_record(line: &[u8], source: &Source, opts: &ReadOptions) -> Result<Call, InputError> {
+    if !opts.format.is_vendor_json() {
+        if let Some(call) = native::text_of(line, source).ok().and_then(|t| native::read_fast(t, source, opts)) {
+            return Ok(call);
+        }
+    }
     let v = native::parse(line, source)?;
     let format = match opts.format {
         f if f.is_vendor_json() => f,
