@@ -378,6 +378,12 @@ impl<'a> AsciiWordBounds<'a> {
     }
 }
 
+/// Whether a word of letters and digits always ends before this byte: it neither joins letters or digits
+/// (`'`, `.`, `:`, `,`, `;`) nor extends a word (`_`).
+fn plain(b: u8) -> bool {
+    matches!(wb(b), Wb::Cr | Wb::Lf | Wb::Newline | Wb::Space | Wb::Other)
+}
+
 /// Whether there is a word boundary before byte `i` (0 < i < len).
 fn ascii_break(b: &[u8], i: usize) -> bool {
     use Wb::*;
@@ -413,8 +419,34 @@ impl<'a> Iterator for AsciiWordBounds<'a> {
             return None;
         }
         let mut i = start + 1;
-        // Runs of letters and digits never break (WB5, WB8-WB10): skip them without the full rule table.
         let alnum = |x: u8| x.is_ascii_alphanumeric();
+        // The common segments without the rule table: a word of letters and digits that ends at a space or plain
+        // punctuation, a run of spaces, and any other single character except CR (CR LF) and `_` (which joins).
+        let word_end = |i: usize| b.get(i).is_none_or(|&x| !matches!(wb(x), Wb::Letter | Wb::Numeric) && plain(x));
+        match wb(b[start]) {
+            Wb::Letter | Wb::Numeric => {
+                while i < b.len() && alnum(b[i]) {
+                    i += 1;
+                }
+                if word_end(i) {
+                    self.pos = i;
+                    return Some((start, &self.text[start..i]));
+                }
+            }
+            Wb::Space => {
+                while i < b.len() && b[i] == b' ' {
+                    i += 1;
+                }
+                self.pos = i;
+                return Some((start, &self.text[start..i]));
+            }
+            Wb::Cr | Wb::ExtendNumLet => {}
+            _ => {
+                self.pos = i;
+                return Some((start, &self.text[start..i]));
+            }
+        }
+        // Runs of letters and digits never break (WB5, WB8-WB10): skip them without the full rule table.
         while i < b.len() {
             if alnum(b[i - 1]) && alnum(b[i]) {
                 i += 1;
