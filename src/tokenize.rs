@@ -254,14 +254,23 @@ pub fn tokenize(text: &str) -> TurnTokens {
         quoted: Vec::new(),
         punctuated: false,
     };
+    // Word boundaries (UAX #29): an ASCII turn takes the table-free path, which yields the same segments.
+    if text.is_ascii() {
+        segment(AsciiWordBounds::new(text), &mut out);
+    } else {
+        segment(text.split_word_bound_indices(), &mut out);
+    }
+    out
+}
+
+/// Tokens, sentences, clauses and quotations from a turn's word-boundary segments, into `out`. Generic rather
+/// than over a boxed iterator, so the ASCII segmenter inlines into this loop.
+fn segment<'a>(segments: impl Iterator<Item = (usize, &'a str)>, out: &mut TurnTokens) {
     let mut sentence = 0u32;
     let mut clause = 0u32;
     let mut pending_end = false;
     let mut norm = String::new();
     let mut quote_open: Option<usize> = None;
-    // Word boundaries (UAX #29): an ASCII turn takes the table-free path, which yields the same segments.
-    let segments: Box<dyn Iterator<Item = (usize, &str)>> =
-        if text.is_ascii() { Box::new(AsciiWordBounds::new(text)) } else { Box::new(text.split_word_bound_indices()) };
     for (start, seg) in segments {
         let first = match seg.chars().next() {
             Some(c) => c,
@@ -311,7 +320,6 @@ pub fn tokenize(text: &str) -> TurnTokens {
             clause += 1;
         }
     }
-    out
 }
 
 /// Word-boundary classes of ASCII characters in UAX #29 (ASCII has no Extend, Format, ZWJ, Katakana, Hebrew or
