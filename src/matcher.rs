@@ -293,10 +293,13 @@ const COMMON: &[&str] = &[
     "when", "which", "who", "will", "with", "would", "yeah", "yes", "you", "your",
 ];
 
+/// The vocabulary indexes of [`COMMON`]'s words.
+type Common = HashSet<u32, FixedState>;
+
 /// The vocabulary being built: every word of every phrase, numbered.
 #[derive(Default)]
 struct Vocab {
-    ids: std::collections::HashMap<String, u32>,
+    ids: HashMap<String, u32, FixedState>,
     words: Vec<String>,
 }
 
@@ -344,7 +347,7 @@ impl Vocab {
             }
             out.extend(runs);
         }
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<Vec<Item>, FixedState> = HashSet::default();
         out.retain(|r| seen.insert(r.clone()));
         Ok(out)
     }
@@ -413,7 +416,7 @@ fn segments(phrase: &str) -> Vec<&str> {
 }
 
 /// How often, roughly, a key turns up per token of speech: the index puts each phrase under its rarest part.
-fn key_cost(k: Key, common: &HashSet<u32>) -> u32 {
+fn key_cost(k: Key, common: &Common) -> u32 {
     match k {
         Key::Word(w) if common.contains(&w) => 300,
         Key::Word(_) => 1,
@@ -425,7 +428,7 @@ fn key_cost(k: Key, common: &HashSet<u32>) -> u32 {
 
 /// The item a run is found by, as a key and the number of tokens before it in the run: the rarest of its items
 /// that stand for a token, or a sentence start for a run that covers no token.
-fn run_key(run: &[Item], common: &HashSet<u32>) -> (Key, u32) {
+fn run_key(run: &[Item], common: &Common) -> (Key, u32) {
     let mut best = (Key::Start, 0);
     let mut offset = 0;
     for item in run {
@@ -444,13 +447,13 @@ fn run_key(run: &[Item], common: &HashSet<u32>) -> (Key, u32) {
 }
 
 /// What finding a part costs: the keys of all its runs.
-fn part_cost(part: &Part, common: &HashSet<u32>) -> u32 {
+fn part_cost(part: &Part, common: &Common) -> u32 {
     part.alts.iter().map(|r| key_cost(run_key(r, common).0, common)).sum()
 }
 
 /// The phrases `parts` stands for, each with an anchor: a part that cannot be left out. A phrase made only of
 /// optional parts is split in two at its first optional part (left out, and required) until every piece has one.
-fn anchored(parts: Vec<Part>, target: Target, common: &HashSet<u32>, out: &mut Vec<Phrase>) {
+fn anchored(parts: Vec<Part>, target: Target, common: &Common, out: &mut Vec<Phrase>) {
     let best = (0..parts.len()).filter(|&i| !parts[i].optional()).min_by_key(|&i| part_cost(&parts[i], common));
     if let Some(anchor) = best {
         out.push(Phrase { parts, anchor, target });
@@ -535,7 +538,7 @@ impl Scanner {
             }
         }
         // Every common word gets an index, so `{name}` can tell it from a name even when no phrase uses it.
-        let common: HashSet<u32> = COMMON.iter().map(|w| vocab.id(w)).collect();
+        let common: Common = COMMON.iter().map(|w| vocab.id(w)).collect();
         let mut common_ids: Vec<u32> = common.iter().copied().collect();
         common_ids.sort_unstable();
         let mut phrases = Vec::with_capacity(pending.len());
