@@ -98,12 +98,27 @@ struct Part {
     loose_first: Vec<u32>,
     /// Runs that do not end with a word.
     loose_last: Vec<u32>,
+    /// The word, when the part is one word and nothing else (most parts are): checked by one comparison.
+    single: Option<u32>,
 }
 
 impl Part {
     fn new(alts: Vec<Vec<Item>>) -> Part {
-        let mut p =
-            Part { alts, by_first: Vec::new(), by_last: Vec::new(), loose_first: Vec::new(), loose_last: Vec::new() };
+        let single = match alts.as_slice() {
+            [run] => match run.as_slice() {
+                [Item::Word(w)] => Some(*w),
+                _ => None,
+            },
+            _ => None,
+        };
+        let mut p = Part {
+            alts,
+            by_first: Vec::new(),
+            by_last: Vec::new(),
+            loose_first: Vec::new(),
+            loose_last: Vec::new(),
+            single,
+        };
         for (i, run) in p.alts.iter().enumerate() {
             let i = i as u32;
             match run.first() {
@@ -824,6 +839,24 @@ impl Matching<'_> {
         for i in 0..parts.len() {
             let part = if leftwards { &parts[parts.len() - 1 - i] } else { &parts[i] };
             tmp.clear();
+            if let Some(w) = part.single {
+                // One word: each place moves one token on when that word is there.
+                for &at in set.iter() {
+                    let next = if leftwards {
+                        at.checked_sub(1).filter(|&i| i >= self.lo && self.words[i] == w)
+                    } else {
+                        Some(at + 1).filter(|_| at < self.hi && self.words[at] == w)
+                    };
+                    if let Some(n) = next.filter(|n| !tmp.contains(n)) {
+                        tmp.push(n);
+                    }
+                }
+                std::mem::swap(set, tmp);
+                if set.is_empty() {
+                    return false;
+                }
+                continue;
+            }
             for &at in set.iter() {
                 let w = if leftwards { at.checked_sub(1) } else { Some(at) };
                 let w = w.filter(|&i| i >= self.lo && i < self.hi).map_or(NONE, |i| self.words[i]);
