@@ -8,7 +8,7 @@ use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use crate::finding::{Category, Item, Severity};
-use crate::lexicon::{Lexicon, SIGNALS};
+use crate::lexicon::{FeatureWeight, Lexicon, SIGNALS};
 use crate::rules::Analysis;
 
 /// The five subscores of the contract.
@@ -224,8 +224,8 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
     let mut items: Vec<(&'static str, usize)> =
         a.findings.iter().chain(&a.credits).filter(|i| counts(i)).map(|i| (i.code, i.turn)).collect();
     items.sort_unstable();
-    // (subscore, exact points, code, first turn, reason), in the order of the weights.
-    let mut parts: Vec<(usize, f64, &'static str, usize, String)> = Vec::new();
+    // (subscore, exact points, code, first turn, weight, turns with it for a signal), in the order of the weights.
+    let mut parts: Vec<(usize, f64, &'static str, usize, &FeatureWeight, Option<usize>)> = Vec::new();
     let mut turns: Vec<usize> = Vec::new();
     for w in &lex.weights {
         let Some(s) = Subscore::ALL.iter().position(|s| s.as_str() == w.score) else {
@@ -253,12 +253,7 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
         let n = turns.len().min(a.agent_turns);
         let signal = signal.is_some();
         let share = if signal { n as f64 / a.agent_turns as f64 } else { 1.0 };
-        let reason = if signal {
-            format!("{} in {n} of {} agent turns, weight {:+}", w.feature, a.agent_turns, w.weight)
-        } else {
-            format!("{}, weight {:+}", w.feature, w.weight)
-        };
-        parts.push((s, w.weight * share, code, first, reason));
+        parts.push((s, w.weight * share, code, first, w, signal.then_some(n)));
     }
     for (s, subscore) in Subscore::ALL.iter().enumerate() {
         let mine: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].0 == s).collect();
@@ -282,9 +277,14 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
             if p == 0 {
                 continue;
             }
-            let (_, _, code, turn, ref reason) = parts[i];
+            let (_, _, code, turn, w, signal_turns) = parts[i];
+            // Written only for a feature that moves the score: most calls have several that round to nothing.
+            let reason = match signal_turns {
+                Some(n) => format!("{} in {n} of {} agent turns, weight {:+}", w.feature, a.agent_turns, w.weight),
+                None => format!("{}, weight {:+}", w.feature, w.weight),
+            };
             sub[s] += p;
-            trace.push(Trace { score: subscore.as_str(), points: p, code, turn, reason: reason.clone() });
+            trace.push(Trace { score: subscore.as_str(), points: p, code, turn, reason });
         }
     }
 }
