@@ -199,6 +199,10 @@ fn counts(i: &Item) -> bool {
     !i.accepted
 }
 
+/// One weighed feature present in a call: (subscore, exact points, code, first turn, the weight, the number of
+/// agent turns with it for a signal).
+type Share<'a> = (usize, f64, &'static str, usize, &'a FeatureWeight, Option<usize>);
+
 /// The index of a signal in [`SIGNALS`] by name.
 fn signal_index(name: &str) -> Option<u8> {
     static BY_NAME: LazyLock<HashMap<&'static str, u8, FixedState>> =
@@ -224,8 +228,8 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
     let mut items: Vec<(&'static str, usize)> =
         a.findings.iter().chain(&a.credits).filter(|i| counts(i)).map(|i| (i.code, i.turn)).collect();
     items.sort_unstable();
-    // (subscore, exact points, code, first turn, weight, turns with it for a signal), in the order of the weights.
-    let mut parts: Vec<(usize, f64, &'static str, usize, &FeatureWeight, Option<usize>)> = Vec::new();
+    // In the order of the weights.
+    let mut parts: Vec<Share<'_>> = Vec::new();
     let mut turns: Vec<usize> = Vec::new();
     for w in &lex.weights {
         let Some(s) = Subscore::ALL.iter().position(|s| s.as_str() == w.score) else {
