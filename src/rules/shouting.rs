@@ -49,7 +49,12 @@ pub fn apply(w: &Window<'_>, out: &mut Analysis) {
 
 /// The byte span of the first sentence of `text` written in capitals and ended by `!` or `?`.
 pub fn shouted_sentence(text: &str) -> Option<(usize, usize)> {
+    // Cheap refusals first, since this runs on every agent turn: no loud end mark, or (in ASCII text) too few
+    // capitals for any shouted sentence.
     if !text.contains(['!', '?']) {
+        return None;
+    }
+    if text.is_ascii() && text.bytes().map(|b| usize::from(b.is_ascii_uppercase())).sum::<usize>() < MIN_LETTERS {
         return None;
     }
     let mut start = 0;
