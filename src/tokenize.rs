@@ -420,6 +420,7 @@ fn ascii_break(b: &[u8], i: usize) -> bool {
 impl<'a> Iterator for AsciiWordBounds<'a> {
     type Item = (usize, &'a str);
 
+    #[inline]
     fn next(&mut self) -> Option<(usize, &'a str)> {
         let b = self.text.as_bytes();
         let start = self.pos;
