@@ -89,7 +89,7 @@ pub fn normalise(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&t.norm);
+        out.push_str(tt.norm(t));
     }
     out
 }

@@ -708,7 +708,7 @@ impl Policy {
     /// once, whichever rules' findings are then checked against it.
     fn allowed_ranges(&self, text: &str) -> Vec<AllowedRange> {
         let tt = tokenize(text);
-        let words: Vec<&str> = tt.tokens.iter().map(|t| t.norm.as_str()).collect();
+        let words: Vec<&str> = tt.tokens.iter().map(|t| tt.norm(t)).collect();
         let mut out = Vec::new();
         for (ai, a) in self.allows.iter().enumerate() {
             for v in a.variants.iter().filter(|v| v.len() <= words.len()) {

@@ -67,20 +67,20 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
             break;
         }
         // Not "don't ignore this or we'll sue you": an "or" before a new subject is "otherwise", a consequence.
-        let next = toks.get(k + 1).map(|n| n.norm.as_str()).unwrap_or("");
+        let next = toks.get(k + 1).map(|n| tt.norm(n)).unwrap_or("");
         let new_subject = matches!(next, "i" | "we" | "you" | "they" | "he" | "she" | "it" | "there" | "else" | "this");
-        if matches!(t.norm.as_str(), "or" | "nor") && spare == 0 && !new_subject {
+        if matches!(tt.norm(t), "or" | "nor") && spare == 0 && !new_subject {
             spare = COORDINATED;
             continue;
         }
         // "no we will sue you" in unpunctuated speech: a "no" before a subject answers what came before (an
         // interjection); it negates nothing after it. "no one", "no plans to", "no way" stay negators.
-        if t.norm == "no"
+        if tt.norm(t) == "no"
             && matches!(next, "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "your")
         {
             break;
         }
-        if scanner.is_negator(&t.norm) {
+        if scanner.is_negator(tt.norm(t)) {
             // "why don't you", "not only": the negator belongs to a fixed phrase and negates nothing after it.
             let pseudo = hits.iter().any(|h| h.target == Target::PseudoNegation && h.tok_start <= k && k < h.tok_end);
             if !pseudo {
@@ -89,7 +89,7 @@ pub fn judge(scanner: &Scanner, tt: &TurnTokens, hits: &[Hit], hit: &Hit) -> Con
             }
             continue;
         }
-        if !scanner.is_bridge(&t.norm) {
+        if !scanner.is_bridge(tt.norm(t)) {
             if spare > 0 && hit.tok_start - k <= scanner.negation_window + spare {
                 continue;
             }

@@ -625,8 +625,9 @@ impl Scanner {
         if toks.is_empty() {
             return hits;
         }
-        let words: Vec<u32> = toks.iter().map(|t| self.word_id(&t.norm)).collect();
+        let words: Vec<u32> = toks.iter().map(|t| self.word_id(tt.norm(t))).collect();
         let mut m = Matching {
+            tt,
             toks,
             words: &words,
             common: &self.common,
@@ -648,7 +649,7 @@ impl Scanner {
                         m.try_index(index, &self.phrases, pos, &mut hits);
                     }
                 }
-                if toks[pos].norm.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+                if tt.norm(&toks[pos]).as_bytes().first().is_some_and(u8::is_ascii_digit) {
                     for e in &self.by_digit {
                         m.try_entry(&self.phrases[e.phrase as usize], e, pos, &mut hits);
                     }
@@ -660,7 +661,7 @@ impl Scanner {
             m.lo = m.hi;
         }
         if !self.regexes.is_empty() {
-            self.scan_patterns(toks, &mut hits);
+            self.scan_patterns(tt, &mut hits);
         }
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.target));
         hits.dedup();
@@ -669,8 +670,9 @@ impl Scanner {
 
     /// The explicit patterns, run over the tokens' normal forms joined by spaces, with a mark at each sentence
     /// start; a match counts when it starts and ends on token boundaries within one sentence.
-    fn scan_patterns(&self, toks: &[Token], hits: &mut Vec<Hit>) {
-        let mut norm = String::with_capacity(toks.iter().map(|t| t.norm.len() + 1).sum::<usize>() + 1);
+    fn scan_patterns(&self, tt: &TurnTokens, hits: &mut Vec<Hit>) {
+        let toks = &tt.tokens;
+        let mut norm = String::with_capacity(toks.iter().map(|t| tt.norm(t).len() + 1).sum::<usize>() + 1);
         let mut pos = Vec::with_capacity(toks.len());
         norm.push(' ');
         let mut sentence = u32::MAX;
@@ -681,7 +683,7 @@ impl Scanner {
                 sentence = t.sentence;
             }
             pos.push(norm.len());
-            norm.push_str(&t.norm);
+            norm.push_str(tt.norm(t));
             norm.push(' ');
         }
         // Token index whose text starts at byte `b` of `norm` (or the first token after `b`).
@@ -710,6 +712,7 @@ impl Scanner {
 
 /// The state of matching one sentence: its bounds and scratch space reused from phrase to phrase.
 struct Matching<'a> {
+    tt: &'a TurnTokens,
     toks: &'a [Token],
     words: &'a [u32],
     /// The commonest words of speech, sorted (`{name}` is none of them).
@@ -725,10 +728,15 @@ struct Matching<'a> {
 
 impl Matching<'_> {
     fn item_at(&self, item: Item, pos: usize) -> bool {
-        let w = self.toks[pos].norm.as_bytes();
+        // A word is compared by its index; only slots look at the token's text.
+        if let Item::Word(id) = item {
+            return self.words[pos] == id;
+        }
+        let norm = self.tt.norm(&self.toks[pos]);
+        let w = norm.as_bytes();
         let all_digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
         match item {
-            Item::Word(id) => self.words[pos] == id,
+            Item::Word(_) | Item::Start => false,
             Item::Number => is_number(w),
             Item::Hour => w.len() <= 2 && all_digits(w),
             Item::Minutes => w.len() == 2 && all_digits(w),
@@ -737,12 +745,11 @@ impl Matching<'_> {
                     && (w.ends_with(b"am") || w.ends_with(b"pm"))
                     && all_digits(&w[..w.len() - 2])
             }
-            Item::Any => self.toks[pos].norm.chars().next().is_some_and(char::is_alphabetic),
+            Item::Any => norm.chars().next().is_some_and(char::is_alphabetic),
             Item::Name => {
-                self.toks[pos].norm.chars().next().is_some_and(char::is_alphabetic)
+                norm.chars().next().is_some_and(char::is_alphabetic)
                     && self.common.binary_search(&self.words[pos]).is_err()
             }
-            Item::Start => false,
         }
     }
 
@@ -927,7 +934,7 @@ mod tests {
                 for s in 0..toks.len() {
                     let e = s + words.len();
                     if e <= toks.len()
-                        && toks[s..e].iter().zip(&words).all(|(t, w)| t.norm == *w)
+                        && toks[s..e].iter().zip(&words).all(|(t, w)| tt.norm(t) == w)
                         && toks[s].sentence == toks[e - 1].sentence
                     {
                         out.push((toks[s].start, toks[e - 1].end));

@@ -19,8 +19,10 @@ pub struct Token {
     pub start: usize,
     /// Byte offset one past the word.
     pub end: usize,
-    /// The normalised form: lower case, straight apostrophes, one word of an expansion.
-    pub norm: String,
+    /// Where the normalised form (lower case, straight apostrophes, one word of an expansion) stands in the
+    /// turn's [`TurnTokens::norm`] text: every token's form shares one buffer per turn rather than owning a
+    /// `String`, which was a tenth of tokenizing.
+    norm: (u32, u32),
     /// The sentence the word belongs to (0-based within the turn).
     pub sentence: u32,
     /// The clause within the turn: it changes at commas, semicolons, dashes and sentence ends.
@@ -38,6 +40,15 @@ pub struct TurnTokens {
     pub quoted: Vec<(usize, usize)>,
     /// Whether the text has any sentence-ending punctuation (speech-to-text output often has none).
     pub punctuated: bool,
+    /// The tokens' normal forms, one after another.
+    norms: String,
+}
+
+impl TurnTokens {
+    /// The normal form of one of this turn's tokens: lower case, straight apostrophes, one word of an expansion.
+    pub fn norm(&self, t: &Token) -> &str {
+        &self.norms[t.norm.0 as usize..t.norm.1 as usize]
+    }
 }
 
 /// Contractions and informal spellings, and the words they stand for.
@@ -253,6 +264,7 @@ pub fn tokenize(text: &str) -> TurnTokens {
         questions: vec![false],
         quoted: Vec::new(),
         punctuated: false,
+        norms: String::with_capacity(text.len() + 16),
     };
     // Word boundaries (UAX #29): an ASCII turn takes the table-free path, which yields the same segments.
     if text.is_ascii() {
@@ -294,7 +306,9 @@ fn segment<'a>(segments: impl Iterator<Item = (usize, &'a str)>, out: &mut TurnT
             // A trailing possessive or quote apostrophe is not part of the word.
             let end = start + seg.len();
             for p in normal_forms(word) {
-                out.tokens.push(Token { start, end, norm: p.to_owned(), sentence, clause });
+                let from = out.norms.len() as u32;
+                out.norms.push_str(p);
+                out.tokens.push(Token { start, end, norm: (from, out.norms.len() as u32), sentence, clause });
             }
             continue;
         }
@@ -512,14 +526,15 @@ mod tests {
     }
 
     fn norms(t: &str) -> Vec<String> {
-        tokenize(t).tokens.into_iter().map(|t| t.norm).collect()
+        let tt = tokenize(t);
+        tt.tokens.iter().map(|t| tt.norm(t).to_owned()).collect()
     }
 
     #[test]
     fn contractions_expand_and_keep_offsets() {
         let text = "We won\u{2019}t SUE you";
         let tt = tokenize(text);
-        let n: Vec<_> = tt.tokens.iter().map(|t| t.norm.as_str()).collect();
+        let n: Vec<_> = tt.tokens.iter().map(|t| tt.norm(t)).collect();
         assert_eq!(n, ["we", "will", "not", "sue", "you"]);
         assert_eq!(&text[tt.tokens[1].start..tt.tokens[1].end], "won\u{2019}t");
         assert_eq!(&text[tt.tokens[2].start..tt.tokens[2].end], "won\u{2019}t");

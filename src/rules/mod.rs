@@ -606,10 +606,7 @@ fn about_words(tt: &TurnTokens, h: &Hit) -> bool {
     let toks = &tt.tokens;
     let Some(first) = toks.get(h.tok_start) else { return false };
     toks[..h.tok_start].iter().rev().take_while(|t| t.sentence == first.sentence).any(|t| {
-        matches!(
-            t.norm.as_str(),
-            "call" | "calling" | "called" | "say" | "saying" | "said" | "mean" | "meant" | "think"
-        )
+        matches!(tt.norm(t), "call" | "calling" | "called" | "say" | "saying" | "said" | "mean" | "meant" | "think")
     })
 }
 
@@ -620,12 +617,12 @@ fn asked(tt: &TurnTokens, h: &Hit) -> bool {
         return false;
     };
     // "I think you can do it, what worries you?": the speaker's own view, not what the question asks about.
-    let own_view = matches!(prev.norm.as_str(), "think" | "reckon")
-        && h.tok_start.checked_sub(2).and_then(|k| toks.get(k)).is_some_and(|t| matches!(t.norm.as_str(), "i" | "we"));
+    let own_view = matches!(tt.norm(prev), "think" | "reckon")
+        && h.tok_start.checked_sub(2).and_then(|k| toks.get(k)).is_some_and(|t| matches!(tt.norm(t), "i" | "we"));
     prev.sentence == first.sentence
         && !own_view
         && matches!(
-            prev.norm.as_str(),
+            tt.norm(prev),
             "do" | "does"
                 | "did"
                 | "would"
