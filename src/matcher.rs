@@ -818,6 +818,19 @@ impl Matching<'_> {
             return;
         }
         let Some(end) = self.forward(&ph.parts[ph.anchor].alts[e.run as usize], start) else { return };
+        if ph.parts.len() == 1 {
+            // The anchor is the whole phrase: one span, without the sets of places the other parts need.
+            if end > start {
+                hits.push(Hit {
+                    target: ph.target,
+                    tok_start: start,
+                    tok_end: end,
+                    start: self.toks[start].start,
+                    end: self.toks[end - 1].end,
+                });
+            }
+            return;
+        }
         let (mut ends, mut starts, mut tmp) =
             (std::mem::take(&mut self.ends), std::mem::take(&mut self.starts), std::mem::take(&mut self.tmp));
         if self.reach(&ph.parts[ph.anchor + 1..], false, end, &mut ends, &mut tmp)
