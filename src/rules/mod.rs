@@ -622,8 +622,45 @@ fn asked(tt: &TurnTokens, h: &Hit) -> bool {
     // "I think you can do it, what worries you?": the speaker's own view, not what the question asks about.
     let own_view = matches!(prev.norm.as_str(), "think" | "reckon")
         && h.tok_start.checked_sub(2).and_then(|k| toks.get(k)).is_some_and(|t| matches!(t.norm.as_str(), "i" | "we"));
+    if own_view {
+        return false;
+    }
+    // "Is there something you need to get off your chest?", "what part of it has you worried?": a clause opened by an
+    // auxiliary or a question word asks about everything after it ("what a week you've had?" exclaims).
+    let clause_start = toks[..h.tok_start]
+        .iter()
+        .rposition(|t| t.clause != first.clause || t.sentence != first.sentence)
+        .map_or(0, |k| k + 1);
+    let opener = toks.get(clause_start).is_some_and(|t| {
+        matches!(
+            t.norm.as_str(),
+            "is" | "are"
+                | "am"
+                | "was"
+                | "were"
+                | "do"
+                | "does"
+                | "did"
+                | "would"
+                | "will"
+                | "could"
+                | "can"
+                | "should"
+                | "have"
+                | "has"
+                | "what"
+                | "how"
+                | "why"
+                | "when"
+                | "where"
+                | "who"
+                | "which"
+        )
+    }) && toks.get(clause_start + 1).is_none_or(|t| !matches!(t.norm.as_str(), "a" | "an"));
+    if clause_start < h.tok_start && opener {
+        return true;
+    }
     prev.sentence == first.sentence
-        && !own_view
         && matches!(
             prev.norm.as_str(),
             "do" | "does"
