@@ -44,6 +44,34 @@ fn acknowledges(cue: Category, credit: Category) -> bool {
     }
 }
 
+/// Agreement ("yes, absolutely") affirms the customer only when it opens the agent's reply to something the
+/// customer said: not an answer to their question, not a "yes" later in the turn, not a preface to a question
+/// ("yes. how are you managing?"), not a run-up to a demand.
+pub fn agreement(w: &Window<'_>, out: &mut Analysis) {
+    let keep = |c: &crate::finding::Item| {
+        if w.lex.rule(c.code).is_none_or(|r| r.name != "agreement") {
+            return true;
+        }
+        let Some(prev) = c.turn.checked_sub(1) else { return false };
+        let said = &w.call.turns[prev];
+        let ends_in_question =
+            |text: &str| text.trim_end_matches(|ch: char| !ch.is_alphanumeric() && ch != '?').ends_with('?');
+        let question = ends_in_question(&said.text) || ends_in_question(&w.call.turns[c.turn].text);
+        let facts = &w.facts[c.turn];
+        let demand_after = facts.signal("payment-ask").is_some_and(|s| s.start >= c.end)
+            || out.findings.iter().any(|f| {
+                f.turn == c.turn && f.start >= c.end && matches!(f.category, Category::Pressure | Category::Abuse)
+            });
+        said.role == Role::Customer
+            && !question
+            && c.start < facts.first_sentence.1
+            && !demand_after
+            && facts.voided_empathy.is_empty()
+    };
+    let credits = std::mem::take(&mut out.credits);
+    out.credits = credits.into_iter().filter(|c| keep(c)).collect();
+}
+
 /// An apology that answers a customer's difficulty is sympathy ("I'm so sorry" after "my mum died"), not an
 /// apology for a mistake: credit it as empathy too. Runs before acknowledgement is decided.
 pub fn sympathy(w: &Window<'_>, out: &mut Analysis) {

@@ -317,6 +317,7 @@ impl Analyzer {
             }
         }
         let w = Window { call, lex: &self.lex, profile, facts, engines: &self.engines };
+        empathy::agreement(&w, &mut out);
         empathy::sympathy(&w, &mut out);
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
