@@ -46,7 +46,7 @@ fn acknowledges(cue: Category, credit: Category) -> bool {
 
 /// Agreement ("yes, absolutely") affirms the customer only when it opens the agent's reply to something the
 /// customer said: not an answer to their question, not a "yes" later in the turn, not a preface to a question
-/// ("yes. how are you managing?"), not a run-up to a demand.
+/// ("yes. how are you managing?") or to advice ("yes, you should..."), not a run-up to a demand.
 pub fn agreement(w: &Window<'_>, out: &mut Analysis) {
     let keep = |c: &crate::finding::Item| {
         if w.lex.rule(c.code).is_none_or(|r| r.name != "agreement") {
@@ -62,8 +62,13 @@ pub fn agreement(w: &Window<'_>, out: &mut Analysis) {
             || out.findings.iter().any(|f| {
                 f.turn == c.turn && f.start >= c.end && matches!(f.category, Category::Pressure | Category::Abuse)
             });
+        // "Yes, you should..." agrees only to lead into advice.
+        let advice_after = ["style-obligation", "style-imperative", "style-suggestion"]
+            .iter()
+            .any(|name| facts.signals_named(name).any(|s| s.start >= c.end));
         said.role == Role::Customer
             && !question
+            && !advice_after
             && c.start < facts.first_sentence.1
             && !demand_after
             && facts.voided_empathy.is_empty()
