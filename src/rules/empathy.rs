@@ -56,7 +56,8 @@ pub fn agreement(w: &Window<'_>, out: &mut Analysis) {
         let said = &w.call.turns[prev];
         let ends_in_question =
             |text: &str| text.trim_end_matches(|ch: char| !ch.is_alphanumeric() && ch != '?').ends_with('?');
-        let question = ends_in_question(&said.text) || ends_in_question(&w.call.turns[c.turn].text);
+        // Any question in the customer's turn ("could we do it by email? I'd rather...") is what a "yes" answers.
+        let question = said.text.contains('?') || ends_in_question(&w.call.turns[c.turn].text);
         let facts = &w.facts[c.turn];
         let demand_after = facts.signal("payment-ask").is_some_and(|s| s.start >= c.end)
             || out.findings.iter().any(|f| {
