@@ -603,9 +603,10 @@ mod tests {
         assert!(tt.punctuated);
         assert_eq!(tt.questions.len(), 2);
         // Abbreviations, numbers, domains and addresses stay whole.
-        assert_eq!(norms("e.g. it costs 1.5 at example.com or jo.smith@mail.org"), [
-            "e.g", "it", "costs", "1.5", "at", "example.com", "or", "jo.smith", "mail.org"
-        ]);
+        assert_eq!(
+            norms("e.g. it costs 1.5 at example.com or jo.smith@mail.org"),
+            ["e.g", "it", "costs", "1.5", "at", "example.com", "or", "jo.smith", "mail.org"]
+        );
     }
 
     #[test]

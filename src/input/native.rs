@@ -132,8 +132,8 @@ pub fn from_value(value: Value, source: &Source, opts: &ReadOptions) -> Result<C
             Some(v) => return Err(wrong(source, &format!("{}.text", at()), "a string", &v)),
             None => return Err(InputError::new(source.clone(), format!("{}: missing \"text\"", at()))),
         };
-        let start_ms = opt_ms(&mut t, "start_ms", source, &at)?;
-        let end_ms = opt_ms(&mut t, "end_ms", source, &at)?;
+        let start_ms = opt_ms(&mut t, "start_ms", source, at)?;
+        let end_ms = opt_ms(&mut t, "end_ms", source, at)?;
         let role = opts.role_of(&speaker);
         let extra = if t.is_empty() { None } else { Some(t) };
         turns.push(Turn { role, speaker, text, start_ms, end_ms, extra });
