@@ -49,6 +49,14 @@ impl TurnTokens {
     pub fn norm(&self, t: &Token) -> &str {
         &self.norms[t.norm.0 as usize..t.norm.1 as usize]
     }
+
+    /// Add a token whose normal form is `norm`.
+    fn push(&mut self, mut t: Token, norm: &str) {
+        let from = self.norms.len() as u32;
+        self.norms.push_str(norm);
+        t.norm = (from, self.norms.len() as u32);
+        self.tokens.push(t);
+    }
 }
 
 /// Contractions and informal spellings, and the words they stand for.
@@ -226,6 +234,63 @@ fn normalise_word(word: &str, out: &mut String) {
     }
 }
 
+/// Where a word segment is two words joined by a full stop typed without its space ("anxiety.you", "fine.but"):
+/// the byte offset of the stop. Only when letters of at least two characters come before it and a common
+/// sentence opener after it, so abbreviations ("e.g"), numbers ("1.5"), domains ("example.com") and
+/// addresses keep their one token.
+fn run_on_stop(seg: &str) -> Option<usize> {
+    let dot = seg.find('.')?;
+    let (head, tail) = (&seg[..dot], &seg[dot + 1..]);
+    if head.len() < 2 || !head.chars().all(char::is_alphabetic) || tail.contains('.') || tail.contains('@') {
+        return None;
+    }
+    if !tail.chars().next().is_some_and(char::is_alphabetic) {
+        return None;
+    }
+    let mut norm = String::new();
+    normalise_word(tail, &mut norm);
+    let opener = normal_forms(&norm).next().is_some_and(|w| {
+        matches!(
+            w,
+            "i" | "you"
+                | "he"
+                | "she"
+                | "it"
+                | "we"
+                | "they"
+                | "that"
+                | "this"
+                | "there"
+                | "but"
+                | "and"
+                | "so"
+                | "then"
+                | "also"
+                | "yes"
+                | "no"
+                | "okay"
+                | "well"
+                | "what"
+                | "how"
+                | "why"
+                | "do"
+                | "did"
+                | "are"
+                | "is"
+                | "my"
+                | "your"
+                | "please"
+                | "thank"
+                | "thanks"
+                | "sorry"
+                | "just"
+                | "maybe"
+                | "hope"
+        )
+    });
+    opener.then_some(dot)
+}
+
 /// What a non-word segment does to the text around it.
 #[derive(Default)]
 struct Marks {
@@ -295,6 +360,11 @@ fn segment<'a>(segments: impl Iterator<Item = (usize, &'a str)>, out: &mut TurnT
                 out.questions.push(false);
                 pending_end = false;
             }
+            // "anxiety.you are not alone": a full stop typed without its space is two sentences.
+            let (seg, rest) = match run_on_stop(seg) {
+                Some(dot) => (&seg[..dot], Some((start + dot + 1, &seg[dot + 1..]))),
+                None => (seg, None),
+            };
             let word = seg.trim_start_matches(is_apostrophe);
             // Most words are already in normal form (lower-case letters and digits): no copy for them.
             let word = if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
@@ -306,9 +376,17 @@ fn segment<'a>(segments: impl Iterator<Item = (usize, &'a str)>, out: &mut TurnT
             // A trailing possessive or quote apostrophe is not part of the word.
             let end = start + seg.len();
             for p in normal_forms(word) {
-                let from = out.norms.len() as u32;
-                out.norms.push_str(p);
-                out.tokens.push(Token { start, end, norm: (from, out.norms.len() as u32), sentence, clause });
+                out.push(Token { start, end, norm: (0, 0), sentence, clause }, p);
+            }
+            if let Some((start, seg)) = rest {
+                out.punctuated = true;
+                sentence += 1;
+                clause += 1;
+                out.questions.push(false);
+                normalise_word(seg, &mut norm);
+                for p in normal_forms(&norm) {
+                    out.push(Token { start, end: start + seg.len(), norm: (0, 0), sentence, clause }, p);
+                }
             }
             continue;
         }
@@ -573,6 +651,24 @@ mod tests {
         assert_eq!(tt.quoted.len(), 1);
         let (a, b) = tt.quoted[0];
         assert_eq!(&text[a..b], "legal action");
+    }
+
+    #[test]
+    fn a_full_stop_without_its_space_splits_the_sentence() {
+        let text = "That was scary.You're doing fine";
+        let tt = tokenize(text);
+        let n: Vec<_> = tt.tokens.iter().map(|t| tt.norm(t)).collect();
+        assert_eq!(n, ["that", "was", "scary", "you", "are", "doing", "fine"]);
+        assert_eq!(&text[tt.tokens[2].start..tt.tokens[2].end], "scary");
+        assert_eq!(&text[tt.tokens[3].start..tt.tokens[3].end], "You're");
+        assert_eq!(tt.tokens[2].sentence + 1, tt.tokens[3].sentence);
+        assert!(tt.punctuated);
+        assert_eq!(tt.questions.len(), 2);
+        // Abbreviations, numbers, domains and addresses stay whole.
+        assert_eq!(
+            norms("e.g. it costs 1.5 at example.com or jo.smith@mail.org"),
+            ["e.g", "it", "costs", "1.5", "at", "example.com", "or", "jo.smith", "mail.org"]
+        );
     }
 
     #[test]

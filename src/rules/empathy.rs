@@ -44,6 +44,40 @@ fn acknowledges(cue: Category, credit: Category) -> bool {
     }
 }
 
+/// Agreement ("yes, absolutely") affirms the customer only when it opens the agent's reply to something the
+/// customer said: not an answer to their question, not a "yes" later in the turn, not a preface to a question
+/// ("yes. how are you managing?") or to advice ("yes, you should..."), not a run-up to a demand.
+pub fn agreement(w: &Window<'_>, out: &mut Analysis) {
+    let keep = |c: &crate::finding::Item| {
+        if w.lex.rule(c.code).is_none_or(|r| r.name != "agreement") {
+            return true;
+        }
+        let Some(prev) = c.turn.checked_sub(1) else { return false };
+        let said = &w.call.turns[prev];
+        let ends_in_question =
+            |text: &str| text.trim_end_matches(|ch: char| !ch.is_alphanumeric() && ch != '?').ends_with('?');
+        // Any question in the customer's turn ("could we do it by email? I'd rather...") is what a "yes" answers.
+        let question = said.text.contains('?') || ends_in_question(&w.call.turns[c.turn].text);
+        let facts = &w.facts[c.turn];
+        let demand_after = facts.signal("payment-ask").is_some_and(|s| s.start >= c.end)
+            || out.findings.iter().any(|f| {
+                f.turn == c.turn && f.start >= c.end && matches!(f.category, Category::Pressure | Category::Abuse)
+            });
+        // "Yes, you should..." agrees only to lead into advice.
+        let advice_after = ["style-obligation", "style-imperative", "style-suggestion"]
+            .iter()
+            .any(|name| facts.signals_named(name).any(|s| s.start >= c.end));
+        said.role == Role::Customer
+            && !question
+            && !advice_after
+            && c.start < facts.first_sentence.1
+            && !demand_after
+            && facts.voided_empathy.is_empty()
+    };
+    let credits = std::mem::take(&mut out.credits);
+    out.credits = credits.into_iter().filter(|c| keep(c)).collect();
+}
+
 /// An apology that answers a customer's difficulty is sympathy ("I'm so sorry" after "my mum died"), not an
 /// apology for a mistake: credit it as empathy too. Runs before acknowledgement is decided.
 pub fn sympathy(w: &Window<'_>, out: &mut Analysis) {

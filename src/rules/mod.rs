@@ -317,6 +317,7 @@ impl Analyzer {
             }
         }
         let w = Window { call, lex: &self.lex, profile, facts, engines: &self.engines };
+        empathy::agreement(&w, &mut out);
         empathy::sympathy(&w, &mut out);
         empathy::apply(&w, &mut out);
         requests::apply(&w, &mut out);
@@ -619,8 +620,45 @@ fn asked(tt: &TurnTokens, h: &Hit) -> bool {
     // "I think you can do it, what worries you?": the speaker's own view, not what the question asks about.
     let own_view = matches!(tt.norm(prev), "think" | "reckon")
         && h.tok_start.checked_sub(2).and_then(|k| toks.get(k)).is_some_and(|t| matches!(tt.norm(t), "i" | "we"));
+    if own_view {
+        return false;
+    }
+    // "Is there something you need to get off your chest?", "what part of it has you worried?": a clause opened by an
+    // auxiliary or a question word asks about everything after it ("what a week you've had?" exclaims).
+    let clause_start = toks[..h.tok_start]
+        .iter()
+        .rposition(|t| t.clause != first.clause || t.sentence != first.sentence)
+        .map_or(0, |k| k + 1);
+    let opener = toks.get(clause_start).is_some_and(|t| {
+        matches!(
+            tt.norm(t),
+            "is" | "are"
+                | "am"
+                | "was"
+                | "were"
+                | "do"
+                | "does"
+                | "did"
+                | "would"
+                | "will"
+                | "could"
+                | "can"
+                | "should"
+                | "have"
+                | "has"
+                | "what"
+                | "how"
+                | "why"
+                | "when"
+                | "where"
+                | "who"
+                | "which"
+        )
+    }) && toks.get(clause_start + 1).is_none_or(|t| !matches!(tt.norm(t), "a" | "an"));
+    if clause_start < h.tok_start && opener {
+        return true;
+    }
     prev.sentence == first.sentence
-        && !own_view
         && matches!(
             tt.norm(prev),
             "do" | "does"
