@@ -413,13 +413,37 @@ fn process<R, F>(chunk: Chunk, analyzer: &Analyzer, opts: &ReadOptions, redact: 
 where
     F: Fn(&Call, &Analysis) -> R,
 {
+    let chunk_source = chunk.source.clone();
     let one = |r: Result<Call, InputError>| match r {
         Ok(mut call) => {
-            if redact {
-                crate::redact::redact_call(&mut call);
+            // A bug that panics on one call must not stop the batch: the call is reported as an error (exit
+            // status 2) and the others go on. Without this the missing result would hold the output's order
+            // back for ever.
+            let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                if redact {
+                    crate::redact::redact_call(&mut call);
+                }
+                let a = analyzer.analyze(&call);
+                render(&call, &a)
+            }));
+            match analysed {
+                Ok(r) => Outcome::Call(r),
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    Outcome::Error(InputError::new(
+                        call.source.clone().unwrap_or_else(|| chunk_source.clone()),
+                        format!(
+                            "call {:?}: internal error while analysing it ({what}); the rest of the batch was \
+                             analysed; please report this call",
+                            call.id
+                        ),
+                    ))
+                }
             }
-            let a = analyzer.analyze(&call);
-            Outcome::Call(render(&call, &a))
         }
         Err(e) => Outcome::Error(e),
     };
@@ -655,6 +679,46 @@ mod tests {
         )
         .expect("runs");
         ids
+    }
+
+    #[test]
+    fn a_panic_on_one_call_is_that_call_s_error_and_the_batch_goes_on() {
+        let dir = std::env::temp_dir().join(format!("callcoach-batch-panic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let p = dir.join("a.jsonl");
+        std::fs::write(&p, calls_jsonl(50)).expect("write");
+        let analyzer = Analyzer::builtin(None).expect("builtin");
+        for threads in [1, 2] {
+            let cfg = BatchConfig { threads, window: 2, chunk_bytes: 64, redact: true };
+            let mut got = Vec::new();
+            run(
+                vec![Ok(Input::File(p.clone()))],
+                &analyzer,
+                &ReadOptions::default(),
+                &cfg,
+                &Progress::default(),
+                |c, _| {
+                    assert!(c.id != "c7", "a bug on this call");
+                    c.id.clone()
+                },
+                |o| {
+                    got.push(match o {
+                        Outcome::Call(id) => id,
+                        Outcome::Error(e) => format!("error {e}"),
+                    });
+                    Flow::Continue
+                },
+            )
+            .expect("runs");
+            assert_eq!(got.len(), 50, "{got:?}");
+            assert!(
+                got[7].starts_with("error ") && got[7].contains("internal error") && got[7].contains(":8:"),
+                "{}",
+                got[7]
+            );
+            assert_eq!(got[8], "c8");
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
