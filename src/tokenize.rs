@@ -239,7 +239,8 @@ fn normalise_word(word: &str, out: &mut String) {
 /// sentence opener after it, so abbreviations ("e.g"), numbers ("1.5"), domains ("example.com") and
 /// addresses keep their one token.
 fn run_on_stop(seg: &str) -> Option<usize> {
-    let dot = seg.find('.')?;
+    // A byte loop: this runs on every word, and nearly all are a few letters with no full stop.
+    let dot = seg.bytes().position(|b| b == b'.')?;
     let (head, tail) = (&seg[..dot], &seg[dot + 1..]);
     if head.len() < 2 || !head.chars().all(char::is_alphabetic) || tail.contains('.') || tail.contains('@') {
         return None;
@@ -361,7 +362,8 @@ fn segment<'a>(segments: impl Iterator<Item = (usize, &'a str)>, out: &mut TurnT
                 pending_end = false;
             }
             // "anxiety.you are not alone": a full stop typed without its space is two sentences.
-            let (seg, rest) = match run_on_stop(seg) {
+            let stop = if seg.bytes().any(|b| b == b'.') { run_on_stop(seg) } else { None };
+            let (seg, rest) = match stop {
                 Some(dot) => (&seg[..dot], Some((start + dot + 1, &seg[dot + 1..]))),
                 None => (seg, None),
             };
