@@ -804,6 +804,11 @@ impl Matching<'_> {
         }
     }
 
+    /// A hit on tokens `s..e`.
+    fn hit(&self, target: Target, s: usize, e: usize) -> Hit {
+        Hit { target, tok_start: s, tok_end: e, start: self.toks[s].start, end: self.toks[e - 1].end }
+    }
+
     /// Every span of `ph` in which run `e.run` of its anchor part has its key at `pos`.
     fn try_entry(&mut self, ph: &Phrase, e: &Entry, pos: usize, hits: &mut Vec<Hit>) {
         let Some(start) = pos.checked_sub(e.offset as usize).filter(|&s| s >= self.lo) else { return };
@@ -821,13 +826,7 @@ impl Matching<'_> {
         if ph.parts.len() == 1 {
             // The anchor is the whole phrase: one span, without the sets of places the other parts need.
             if end > start {
-                hits.push(Hit {
-                    target: ph.target,
-                    tok_start: start,
-                    tok_end: end,
-                    start: self.toks[start].start,
-                    end: self.toks[end - 1].end,
-                });
+                hits.push(self.hit(ph.target, start, end));
             }
             return;
         }
@@ -838,13 +837,7 @@ impl Matching<'_> {
         {
             for &s in &starts {
                 for &e in ends.iter().filter(|&&e| e > s) {
-                    hits.push(Hit {
-                        target: ph.target,
-                        tok_start: s,
-                        tok_end: e,
-                        start: self.toks[s].start,
-                        end: self.toks[e - 1].end,
-                    });
+                    hits.push(self.hit(ph.target, s, e));
                 }
             }
         }
