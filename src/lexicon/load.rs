@@ -486,7 +486,7 @@ fn unknown_slot(phrase: &str) -> Option<&str> {
 }
 
 /// Checks of the catalog's completeness that `callcoach lexicons check` and the registry test apply on top of
-/// [`validate`]: every rule has a full card, a flagged example and a trap, and examples are well formed.
+/// `validate`: every rule has a full card, a flagged example and a trap, and examples are well formed.
 pub fn lint(lex: &Lexicon) -> Vec<LexiconError> {
     let mut errors = Vec::new();
     for r in &lex.rules {

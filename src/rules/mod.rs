@@ -1,9 +1,9 @@
 //! rules: from hits in context to findings, cues and credits; then the conversation rules over the turns.
 //!
-//! Two families: lexical rules (declared by phrases in `lexicons/`, judged here by speaker and [`Context`]) and
-//! window rules (declared in `lexicons/window.toml` with `engine = "..."`, their logic in the modules below:
-//! [`empathy`], [`requests`], [`vulnerability`], [`disclosure`], [`affordability`], [`conduct`], [`shouting`]). Both produce
-//! [`Item`]s with a code from the catalog.
+//! Two families: lexical rules (declared by phrases in `lexicons/`, judged here by speaker and
+//! [`Context`](crate::context::Context)) and window rules (declared in `lexicons/window.toml` with
+//! `engine = "..."`, their logic in the modules below: [`empathy`], [`requests`], [`vulnerability`], [`disclosure`],
+//! [`affordability`], [`conduct`], [`shouting`]). Both produce [`Item`]s with a code from the catalog.
 
 pub mod affordability;
 pub mod conduct;
