@@ -20,7 +20,7 @@ use foldhash::fast::FixedState;
 
 use regex::Regex;
 
-use crate::lexicon::{expand_phrase, groups, normalise_phrase, Lexicon, SIGNALS};
+use crate::lexicon::{expand_phrase, groups, normalise_phrase, signal_index, Lexicon};
 use crate::tokenize::{Token, TurnTokens};
 
 /// What a pattern stands for.
@@ -28,7 +28,7 @@ use crate::tokenize::{Token, TurnTokens};
 pub enum Target {
     /// A rule, by index into `Lexicon::rules`.
     Rule(u32),
-    /// A signal, by index into [`SIGNALS`].
+    /// A signal, by index into [`SIGNALS`](crate::lexicon::SIGNALS).
     Signal(u8),
     /// A reporting frame (customer turns).
     Reporter,
@@ -534,9 +534,9 @@ impl Scanner {
             }
         }
         for s in &lex.signals {
-            if let Some(i) = SIGNALS.iter().position(|n| *n == s.name) {
+            if let Some(i) = signal_index(&s.name) {
                 for p in &s.phrases {
-                    pending.push((vocab.parts(p)?, Target::Signal(i as u8)));
+                    pending.push((vocab.parts(p)?, Target::Signal(i)));
                 }
             }
         }

@@ -1,14 +1,10 @@
 //! score: the 0-100 scorecard, every point traced to an item. The rubric is written down in `docs/SCORING.md`;
 //! the constants here are that rubric, and a test keeps the two in step.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use crate::finding::{Category, Item, Severity};
-use crate::lexicon::{FeatureWeight, Lexicon, SIGNALS};
+use crate::lexicon::{signal_index, FeatureWeight, Lexicon, SIGNALS};
 use crate::rules::Analysis;
 
 /// The five subscores of the contract.
@@ -202,13 +198,6 @@ fn counts(i: &Item) -> bool {
 /// One weighed feature present in a call: (subscore, exact points, code, first turn, the weight, the number of
 /// agent turns with it for a signal).
 type Share<'a> = (usize, f64, &'static str, usize, &'a FeatureWeight, Option<usize>);
-
-/// The index of a signal in [`SIGNALS`] by name.
-fn signal_index(name: &str) -> Option<u8> {
-    static BY_NAME: LazyLock<HashMap<&'static str, u8, FixedState>> =
-        LazyLock::new(|| SIGNALS.iter().enumerate().map(|(i, n)| (*n, i as u8)).collect());
-    BY_NAME.get(name).copied()
-}
 
 /// The linear scorer (`lexicons/weights.toml`): each weighed feature moves its subscore by its weight. A rule
 /// code counts in full when its item stands anywhere in the call, as a credit does in the rubric; a signal (the

@@ -165,6 +165,11 @@ pub const SIGNALS: &[&str] = &[
 /// The signal found from punctuation, not from phrases: repeated question or exclamation marks ("??", "!!", "?!").
 pub const MARKS_SIGNAL: &str = "style-marks";
 
+/// The index of a signal in [`SIGNALS`], by name: what signal hits carry.
+pub fn signal_index(name: &str) -> Option<u8> {
+    SIGNALS.iter().position(|n| *n == name).map(|i| i as u8)
+}
+
 /// One weight of the linear scorer: a feature (a rule code or a signal name) and the points it moves a subscore
 /// when it is present in every agent turn (a feature in half the agent turns moves it half as much).
 #[derive(Clone, Debug, PartialEq)]

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::call::{Call, Role};
 use crate::context::judge;
 use crate::finding::{Category, Item, Kind, Severity};
-use crate::lexicon::{Lexicon, Negated, Rule, MARKS_SIGNAL, SIGNALS};
+use crate::lexicon::{signal_index, Lexicon, Negated, Rule, MARKS_SIGNAL};
 use crate::matcher::{Hit, Scanner, Target};
 use crate::score::{score_with, Scorecard, Weights};
 use crate::tokenize::{tokenize, TurnTokens};
@@ -30,7 +30,7 @@ pub const PROFILES: &[&str] = &["neutral", "us", "uk"];
 /// A signal seen in a turn: which one and where.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SignalHit {
-    /// Index into [`SIGNALS`].
+    /// Index into [`SIGNALS`](crate::lexicon::SIGNALS).
     pub signal: u8,
     /// Byte offset in the turn.
     pub start: usize,
@@ -60,19 +60,19 @@ pub struct TurnFacts {
 impl TurnFacts {
     /// The first hit of a named signal.
     pub fn signal(&self, name: &str) -> Option<&SignalHit> {
-        let i = SIGNALS.iter().position(|s| *s == name)? as u8;
+        let i = signal_index(name)?;
         self.signals.iter().find(|s| s.signal == i)
     }
 
     /// Every hit of a named signal, in order.
     pub fn signals_named<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s SignalHit> + 's {
-        let i = SIGNALS.iter().position(|s| *s == name).map(|i| i as u8);
+        let i = signal_index(name);
         self.signals.iter().filter(move |s| Some(s.signal) == i)
     }
 
     /// Whether the turn is only a filler ("okay", "mm-hmm, one moment").
     pub fn is_filler(&self) -> bool {
-        let Some(i) = SIGNALS.iter().position(|s| *s == "filler") else {
+        let Some(i) = signal_index("filler") else {
             return false;
         };
         if self.words == 0 {
@@ -81,8 +81,7 @@ impl TurnFacts {
         if self.words > 4 {
             return false;
         }
-        let covered: usize =
-            self.signals.iter().filter(|s| s.signal as usize == i).map(|s| s.tok_end - s.tok_start).sum();
+        let covered: usize = self.signals.iter().filter(|s| s.signal == i).map(|s| s.tok_end - s.tok_start).sum();
         covered >= self.words
     }
 }
@@ -302,14 +301,15 @@ impl Analyzer {
             out.credits.extend(t.credits);
             out.decisions.extend(t.decisions);
         }
+        let marks_signal = signal_index(MARKS_SIGNAL);
         for (ti, f) in facts.iter().enumerate() {
             if f.role == Some(Role::Agent) && f.words > 0 {
                 out.agent_turns += 1;
                 let mut seen: Vec<u8> = f.signals.iter().map(|s| s.signal).collect();
                 let text = call.turns[ti].text.as_bytes();
                 let marks = text.windows(2).any(|w| matches!(w[0], b'?' | b'!') && matches!(w[1], b'?' | b'!'));
-                if let (true, Some(i)) = (marks, SIGNALS.iter().position(|s| *s == MARKS_SIGNAL)) {
-                    seen.push(i as u8);
+                if let (true, Some(i)) = (marks, marks_signal) {
+                    seen.push(i);
                 }
                 seen.sort_unstable();
                 seen.dedup();
@@ -485,14 +485,14 @@ impl Analyzer {
         // Swearing that is not aimed at anyone ("I feel the same, it's shit") is coached on its own; it is not a
         // demand, so it leaves the empathy before it standing.
         let swearing = |i: &Item| self.lex.rule(i.code).is_some_and(|r| r.name == "swearing");
+        let payment_ask = signal_index("payment-ask");
         let pressure_after = |pos: usize| {
             turn_items.iter().any(|i| {
                 i.start >= pos
                     && matches!(i.category, Category::Pressure | Category::Abuse)
                     && i.severity > Some(Severity::Info)
                     && !swearing(i)
-            }) || (!has_options
-                && facts.signals.iter().any(|s| s.start >= pos && SIGNALS[s.signal as usize] == "payment-ask"))
+            }) || (!has_options && facts.signals.iter().any(|s| s.start >= pos && Some(s.signal) == payment_ask))
         };
         let void: Vec<bool> = turn_items
             .iter()
@@ -597,10 +597,6 @@ impl Analyzer {
     }
 }
 
-/// Whether a hit in a question is what the question asks about rather than something the speaker says: the word
-/// before it, in its sentence, is an auxiliary or a question word ("do you feel like...?", "what makes you feel
-/// that...?", "do you think things will improve?"). A reflection asked back ("you feel let down?") opens its own
-/// sentence and is kept, and so is the speaker's own view ("I think you can do it, what worries you?").
 /// Whether a question asks about someone's words: "are you calling me...", "did you just say...", "what do you
 /// mean...", before the hit in its sentence.
 fn about_words(tt: &TurnTokens, h: &Hit) -> bool {
@@ -611,6 +607,11 @@ fn about_words(tt: &TurnTokens, h: &Hit) -> bool {
     })
 }
 
+/// Whether a hit in a question is what the question asks about rather than something the speaker says: its
+/// clause opens with an auxiliary or a question word ("is there something you need to talk about?"), or the word
+/// before it, in its sentence, is one ("do you feel like...?", "what makes you feel that...?", "do you think
+/// things will improve?"). A reflection asked back ("you feel let down?") opens its own sentence and is kept, and
+/// so is the speaker's own view ("I think you can do it, what worries you?").
 fn asked(tt: &TurnTokens, h: &Hit) -> bool {
     let toks = &tt.tokens;
     let (Some(first), Some(prev)) = (toks.get(h.tok_start), h.tok_start.checked_sub(1).and_then(|k| toks.get(k)))
