@@ -235,12 +235,10 @@ fn normalise_word(word: &str, out: &mut String) {
 }
 
 /// Where a word segment is two words joined by a full stop typed without its space ("anxiety.you", "fine.but"):
-/// the byte offset of the stop. Only when letters of at least two characters come before it and a common
-/// sentence opener after it, so abbreviations ("e.g"), numbers ("1.5"), domains ("example.com") and
-/// addresses keep their one token.
-fn run_on_stop(seg: &str) -> Option<usize> {
-    // A byte loop: this runs on every word, and nearly all are a few letters with no full stop.
-    let dot = seg.bytes().position(|b| b == b'.')?;
+/// `dot`, the byte offset of its first full stop, when it is one. Only when letters of at least two characters
+/// come before it and a common sentence opener after it, so abbreviations ("e.g"), numbers ("1.5"), domains
+/// ("example.com") and addresses keep their one token.
+fn run_on_stop(seg: &str, dot: usize) -> Option<usize> {
     let (head, tail) = (&seg[..dot], &seg[dot + 1..]);
     if head.len() < 2 || !head.chars().all(char::is_alphabetic) || tail.contains('.') || tail.contains('@') {
         return None;
@@ -362,7 +360,8 @@ fn segment<'a>(segments: impl Iterator<Item = (usize, &'a str)>, out: &mut TurnT
                 pending_end = false;
             }
             // "anxiety.you are not alone": a full stop typed without its space is two sentences.
-            let stop = if seg.bytes().any(|b| b == b'.') { run_on_stop(seg) } else { None };
+            // The byte loop stays here, inline: this runs on every word, and nearly all have no full stop.
+            let stop = seg.bytes().position(|b| b == b'.').and_then(|dot| run_on_stop(seg, dot));
             let (seg, rest) = match stop {
                 Some(dot) => (&seg[..dot], Some((start + dot + 1, &seg[dot + 1..]))),
                 None => (seg, None),
