@@ -659,26 +659,31 @@ mod tests {
     }
 
     fn run_ids(path: &Path, threads: usize, chunk_bytes: usize) -> Vec<String> {
-        let analyzer = Analyzer::builtin(None).expect("builtin");
         let cfg = BatchConfig { threads, window: 3, chunk_bytes, redact: false };
-        let mut ids = Vec::new();
+        run_rendered(path, &cfg, |c, _| c.id.clone())
+    }
+
+    /// Each outcome of a batch over `path`: what `render` made of a call, or `error ...`.
+    fn run_rendered(path: &Path, cfg: &BatchConfig, render: impl Fn(&Call, &Analysis) -> String + Sync) -> Vec<String> {
+        let analyzer = Analyzer::builtin(None).expect("builtin");
+        let mut out = Vec::new();
         run(
             vec![Ok(Input::File(path.to_path_buf()))],
             &analyzer,
             &ReadOptions::default(),
-            &cfg,
+            cfg,
             &Progress::default(),
-            |c, _| c.id.clone(),
+            render,
             |o| {
-                match o {
-                    Outcome::Call(id) => ids.push(id),
-                    Outcome::Error(e) => ids.push(format!("error {e}")),
-                }
+                out.push(match o {
+                    Outcome::Call(id) => id,
+                    Outcome::Error(e) => format!("error {e}"),
+                });
                 Flow::Continue
             },
         )
         .expect("runs");
-        ids
+        out
     }
 
     #[test]
@@ -687,29 +692,12 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("tmp");
         let p = dir.join("a.jsonl");
         std::fs::write(&p, calls_jsonl(50)).expect("write");
-        let analyzer = Analyzer::builtin(None).expect("builtin");
         for threads in [1, 2] {
             let cfg = BatchConfig { threads, window: 2, chunk_bytes: 64, redact: true };
-            let mut got = Vec::new();
-            run(
-                vec![Ok(Input::File(p.clone()))],
-                &analyzer,
-                &ReadOptions::default(),
-                &cfg,
-                &Progress::default(),
-                |c, _| {
-                    assert!(c.id != "c7", "a bug on this call");
-                    c.id.clone()
-                },
-                |o| {
-                    got.push(match o {
-                        Outcome::Call(id) => id,
-                        Outcome::Error(e) => format!("error {e}"),
-                    });
-                    Flow::Continue
-                },
-            )
-            .expect("runs");
+            let got = run_rendered(&p, &cfg, |c, _| {
+                assert!(c.id != "c7", "a bug on this call");
+                c.id.clone()
+            });
             assert_eq!(got.len(), 50, "{got:?}");
             assert!(
                 got[7].starts_with("error ") && got[7].contains("internal error") && got[7].contains(":8:"),
