@@ -336,6 +336,58 @@ mod props {
     use callcoach::call::{Role, Turn};
     use proptest::prelude::*;
 
+    fn builtin() -> &'static Analyzer {
+        static AZ: std::sync::OnceLock<Analyzer> = std::sync::OnceLock::new();
+        AZ.get_or_init(|| Analyzer::builtin(None).expect("built-in lexicons"))
+    }
+
+    /// The JSONL writer against serde's serialisation of the same wire type: every byte the same.
+    fn assert_compact_is_serde(r: &Report<'_>) -> Result<(), TestCaseError> {
+        let mut fast = Vec::new();
+        callcoach::report::write_jsonl(&mut fast, r).unwrap();
+        let mut reference = serde_json::to_vec(&callcoach::report::schema::CallOut::new(r)).unwrap();
+        reference.push(b'\n');
+        prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(reference).unwrap());
+        Ok(())
+    }
+
+    #[test]
+    fn compact_is_serde_json_on_every_escape() {
+        let every: String = (0u8..0x20).map(char::from).chain("\"\\/\u{7f}\u{2028}é€😀 plain".chars()).collect();
+        let mut call = Call { id: every.clone(), role_note: Some(every.clone()), ..Call::default() };
+        call.turns.push(Turn::new(
+            "agent",
+            Role::Agent,
+            format!("{every} If you do not pay today we will take you to court."),
+        ));
+        call.turns.push(Turn::new("customer", Role::Customer, format!("I lost my job{every}")));
+        let a = builtin().analyze(&call);
+        assert!(!a.findings.is_empty(), "the threat is found, so items with escapes are written");
+        assert_compact_is_serde(&Report { call: &call, analysis: &a, lex: builtin().lexicon() }).unwrap();
+    }
+
+    #[test]
+    fn compact_is_serde_json_on_every_sample() {
+        let az = builtin();
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut n = 0;
+        for e in std::fs::read_dir(&samples).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let bytes = std::fs::read(&p).unwrap();
+            for call in input::read(&bytes, &Source::file(p.display().to_string()), &ReadOptions::default()) {
+                let mut call = call.expect("sample parses");
+                redact_call(&mut call);
+                let a = az.analyze(&call);
+                assert_compact_is_serde(&Report { call: &call, analysis: &a, lex: az.lexicon() }).unwrap();
+                n += 1;
+            }
+        }
+        assert!(n >= 30, "only {n} samples read");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
@@ -361,6 +413,25 @@ mod props {
             md::write(&mut buf, &r).unwrap();
             let page = String::from_utf8(buf).unwrap();
             prop_assert!(!page.contains("<script"));
+        }
+
+        #[test]
+        fn compact_is_serde_json_on_any_text(
+            id in "(\\PC|[\u{0}-\u{1f}\"\\\\/\u{7f}\u{2028}]){0,12}",
+            texts in proptest::collection::vec(
+                "(\\PC|[\u{0}-\u{1f}\"\\\\\u{7f}\u{2028}]|we will take you to court|I lost my job|sorry to hear|thank you){0,40}",
+                1..6,
+            ),
+        ) {
+            let az = builtin();
+            let mut call = Call { id, agent_id: Some("A\"1\\".into()), ..Call::default() };
+            for (i, t) in texts.iter().enumerate() {
+                let role = if i % 2 == 0 { Role::Agent } else { Role::Customer };
+                call.turns.push(Turn::new(role.as_str(), role, t.clone()));
+            }
+            redact_call(&mut call);
+            let a = az.analyze(&call);
+            assert_compact_is_serde(&Report { call: &call, analysis: &a, lex: az.lexicon() })?;
         }
 
         #[test]

@@ -152,3 +152,180 @@ impl<'a> CallOut<'a> {
         }
     }
 }
+
+/// The compact JSON of [`CallOut`], byte for byte what `serde_json::to_writer` writes for it, written directly.
+///
+/// An archive run spends more time writing results than reading calls: a result is about 2.3 times the size
+/// of its call, and serde's writer checks every byte of every key and value for characters to escape, one byte
+/// at a time. Here keys are literals and a string is copied whole unless a 16-byte-block scan finds something
+/// to escape. The derive above stays the definition of the format (pretty JSON, the schema docs); the test
+/// `compact_is_serde_json` holds this writer to it.
+impl CallOut<'_> {
+    /// Append the call as one line of compact JSON (without the newline).
+    pub fn write_compact(&self, out: &mut Vec<u8>) {
+        field(out, b"{\"id\":", self.id);
+        field(out, b",\"source\":", self.source.as_str());
+        field(out, b",\"turns\":", self.turns);
+        out.extend_from_slice(b",\"roles\":");
+        list(out, &self.roles, |out, r| r.as_str().write(out));
+        field(out, b",\"profile\":", self.profile);
+        optional(out, b",\"agent_id\":", self.agent_id);
+        optional(out, b",\"account_id\":", self.account_id);
+        optional(out, b",\"started_at\":", self.started_at);
+        optional(out, b",\"direction\":", self.direction);
+        optional(out, b",\"outcome\":", self.outcome);
+        optional(out, b",\"conversation\":", self.conversation);
+        optional(out, b",\"role_note\":", self.role_note);
+        let s = self.score;
+        field(out, b",\"score\":{\"overall\":", s.overall);
+        field(out, b",\"respect\":", s.respect);
+        field(out, b",\"honesty\":", s.honesty);
+        field(out, b",\"empathy\":", s.empathy);
+        field(out, b",\"collaboration\":", s.collaboration);
+        field(out, b",\"compliance\":", s.compliance);
+        out.extend_from_slice(b"},\"findings\":");
+        list(out, &self.findings, |out, i| i.write_compact(out));
+        out.extend_from_slice(b",\"cues\":");
+        list(out, &self.cues, |out, i| i.write_compact(out));
+        out.extend_from_slice(b",\"credits\":");
+        list(out, &self.credits, |out, i| i.write_compact(out));
+        out.extend_from_slice(b",\"trace\":");
+        list(out, self.trace, |out, t| {
+            field(out, b"{\"score\":", t.score);
+            field(out, b",\"points\":", t.points);
+            field(out, b",\"code\":", t.code);
+            field(out, b",\"turn\":", t.turn);
+            field(out, b",\"reason\":", t.reason.as_str());
+            out.push(b'}');
+        });
+        out.push(b'}');
+    }
+}
+
+impl ItemOut<'_> {
+    fn write_compact(&self, out: &mut Vec<u8>) {
+        field(out, b"{\"code\":", self.code);
+        field(out, b",\"category\":", self.category);
+        optional(out, b",\"severity\":", self.severity);
+        field(out, b",\"turn\":", self.turn);
+        field(out, b",\"speaker\":", self.speaker.as_str());
+        field(out, b",\"start\":", self.start);
+        field(out, b",\"end\":", self.end);
+        field(out, b",\"text\":", self.text);
+        optional(out, b",\"message\":", self.message);
+        optional(out, b",\"tip\":", self.tip);
+        optional(out, b",\"better\":", self.better);
+        if let Some(regs) = self.regulation {
+            out.extend_from_slice(b",\"regulation\":");
+            list(out, regs, |out, r| r.as_str().write(out));
+        }
+        optional(out, b",\"acknowledged\":", self.acknowledged);
+        optional(out, b",\"acknowledged_at\":", self.acknowledged_at);
+        optional(out, b",\"note\":", self.note);
+        if self.accepted {
+            out.extend_from_slice(b",\"accepted\":true");
+        }
+        out.push(b'}');
+    }
+}
+
+/// A scalar of the output, written as JSON.
+trait Scalar {
+    fn write(self, out: &mut Vec<u8>);
+}
+
+impl Scalar for &str {
+    /// A JSON string with serde_json's escapes: `\"`, `\\`, the short forms `\b \t \n \f \r`, and `\u00XX`
+    /// (lower-case hex) for the other control characters; everything else, non-ASCII included, as it is.
+    fn write(self, out: &mut Vec<u8>) {
+        out.push(b'"');
+        let bytes = self.as_bytes();
+        if needs_escape(bytes) {
+            escaped(out, bytes);
+        } else {
+            out.extend_from_slice(bytes);
+        }
+        out.push(b'"');
+    }
+}
+
+impl Scalar for bool {
+    fn write(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self { b"true" } else { b"false" });
+    }
+}
+
+impl Scalar for usize {
+    fn write(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(itoa::Buffer::new().format(self).as_bytes());
+    }
+}
+
+impl Scalar for i32 {
+    fn write(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(itoa::Buffer::new().format(self).as_bytes());
+    }
+}
+
+/// `key` (with the comma or brace before it, the quotes and the colon) and the value.
+fn field(out: &mut Vec<u8>, key: &[u8], value: impl Scalar) {
+    out.extend_from_slice(key);
+    value.write(out);
+}
+
+/// A field serde skips when it is `None`.
+fn optional(out: &mut Vec<u8>, key: &[u8], value: Option<impl Scalar>) {
+    if let Some(v) = value {
+        field(out, key, v);
+    }
+}
+
+fn list<T>(out: &mut Vec<u8>, xs: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, x) in xs.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        each(out, x);
+    }
+    out.push(b']');
+}
+
+fn escapes(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Whether any byte needs an escape. Whole 16-byte blocks are tested without an early exit, which the compiler
+/// turns into a few vector instructions per block; text rarely needs escapes, so the early exit would rarely pay.
+fn needs_escape(bytes: &[u8]) -> bool {
+    let mut blocks = bytes.chunks_exact(16);
+    for block in &mut blocks {
+        if block.iter().fold(false, |acc, &b| acc | escapes(b)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| escapes(b))
+}
+
+fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !escapes(b) {
+            continue;
+        }
+        out.extend_from_slice(&bytes[from..i]);
+        from = i + 1;
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]),
+        }
+    }
+    out.extend_from_slice(&bytes[from..]);
+}
