@@ -52,6 +52,7 @@ fn stages(c: &mut Criterion) {
     let src = callcoach::call::Source::file("bench.jsonl");
     let calls: Vec<_> = lines.iter().map(|l| read_record(l, &src, &opts).expect("generated calls parse")).collect();
     let turns: Vec<&str> = calls.iter().flat_map(|c| c.turns.iter().map(|t| t.text.as_str())).collect();
+    let roles: Vec<_> = calls.iter().flat_map(|c| c.turns.iter().map(|t| t.role)).collect();
     let text_bytes: usize = turns.iter().map(|t| t.len()).sum();
 
     let mut g = c.benchmark_group("stage");
@@ -67,8 +68,8 @@ fn stages(c: &mut Criterion) {
     let toks: Vec<_> = turns.iter().map(|t| tokenize(t)).collect();
     g.bench_function("scan (200 calls' turns)", |b| {
         b.iter(|| {
-            for t in &toks {
-                black_box(scanner.scan(black_box(t)));
+            for (t, &role) in toks.iter().zip(&roles) {
+                black_box(scanner.scan(black_box(t), role));
             }
         })
     });

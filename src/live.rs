@@ -190,7 +190,7 @@ impl<'a> Session<'a> {
         };
         let tt = tokenize(text);
         let signals = scanner
-            .scan(&tt)
+            .scan(&tt, Role::Agent)
             .into_iter()
             .filter_map(|h| match h.target {
                 Target::Signal(s) => Some(SignalHit {

@@ -20,7 +20,8 @@ use foldhash::fast::FixedState;
 
 use regex::Regex;
 
-use crate::lexicon::{expand_phrase, groups, normalise_phrase, signal_index, Lexicon};
+use crate::call::Role;
+use crate::lexicon::{expand_phrase, groups, normalise_phrase, signal_index, Lexicon, Rule};
 use crate::tokenize::{Token, TurnTokens};
 
 /// What a pattern stands for.
@@ -168,10 +169,12 @@ struct Phrase {
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     phrase: u32,
-    run: u32,
-    offset: u32,
+    run: u16,
+    offset: u16,
     /// Tokens the run covers.
-    len: u32,
+    len: u16,
+    /// The roles whose turns the phrase is looked for in, one bit each ([`role_bit`]).
+    roles: u8,
     /// A filter on the word just after the run: bit `id % 64` is set for each word the next part can start with
     /// (all bits when that part is optional or starts with a slot). Most tries end here, on one comparison,
     /// without touching the phrase.
@@ -503,11 +506,29 @@ pub struct Scanner {
     by_any: Vec<Entry>,
     /// The vocabulary indexes of the commonest words, sorted.
     common: Vec<u32>,
-    regexes: Vec<(Regex, Target)>,
+    /// The explicit patterns, with their target and the roles they are looked for in.
+    regexes: Vec<(Regex, Target, u8)>,
     negators: HashSet<String>,
     bridge: HashSet<String>,
     /// How many words before a hit a negator may stand.
     pub negation_window: usize,
+}
+
+/// A role's bit in [`Entry::roles`].
+fn role_bit(role: Role) -> u8 {
+    match role {
+        Role::Agent => 1,
+        Role::Customer => 2,
+        Role::Other => 4,
+    }
+}
+
+/// The bits of the roles whose turns a rule's phrases are looked for in.
+fn roles_of(rule: &Rule) -> u8 {
+    [Role::Agent, Role::Customer, Role::Other]
+        .into_iter()
+        .filter(|&r| rule.applies_in(r))
+        .fold(0, |m, r| m | role_bit(r))
 }
 
 /// Marks the start of each sentence in the text the explicit patterns run over.
@@ -530,7 +551,7 @@ impl Scanner {
                 pending.push((vocab.parts(p)?, t));
             }
             for p in &r.patterns {
-                regexes.push((Regex::new(p).map_err(|e| e.to_string())?, t));
+                regexes.push((Regex::new(p).map_err(|e| e.to_string())?, t, roles_of(r)));
             }
         }
         for s in &lex.signals {
@@ -568,8 +589,20 @@ impl Scanner {
             let prev = edge_mask(ph.anchor.checked_sub(1).and_then(|a| ph.parts.get(a)), true);
             for (r, run) in ph.parts[ph.anchor].alts.iter().enumerate() {
                 let (key, offset) = run_key(run, &common);
-                let len = run.iter().filter(|i| **i != Item::Start).count() as u32;
-                let e = Entry { phrase: i as u32, run: r as u32, offset, len, next, prev };
+                let len = run.iter().filter(|i| **i != Item::Start).count();
+                let too_long = |_| format!("a phrase of {} alternatives or words is too long to index", run.len());
+                let e = Entry {
+                    phrase: i as u32,
+                    run: u16::try_from(r).map_err(too_long)?,
+                    offset: u16::try_from(offset).map_err(too_long)?,
+                    len: u16::try_from(len).map_err(too_long)?,
+                    roles: match ph.target {
+                        Target::Rule(ri) => roles_of(&lex.rules[ri as usize]),
+                        _ => u8::MAX,
+                    },
+                    next,
+                    prev,
+                };
                 let index = match key {
                     Key::Word(w) => &mut by_word[w as usize],
                     Key::Start => &mut by_start,
@@ -582,7 +615,7 @@ impl Scanner {
                         continue;
                     }
                 };
-                index.add(guard(ph, run, offset, len), e);
+                index.add(guard(ph, run, offset, len as u32), e);
             }
         }
         let by_word: Vec<KeyIndex> = by_word.into_iter().map(KeyIndexBuilder::build).collect();
@@ -618,8 +651,10 @@ impl Scanner {
         self.vocab.get(w).copied().unwrap_or(NONE)
     }
 
-    /// Every match in a tokenized turn, in order of start, within one sentence each.
-    pub fn scan(&self, tt: &TurnTokens) -> Vec<Hit> {
+    /// Every match in a tokenized turn of a speaker in `role`, in order of start, within one sentence each. A
+    /// rule's phrases are looked for only in the turns where they can count ([`Rule::applies_in`]); signals and
+    /// context frames in every turn.
+    pub fn scan(&self, tt: &TurnTokens, role: Role) -> Vec<Hit> {
         let toks = &tt.tokens;
         let mut hits = Vec::new();
         if toks.is_empty() {
@@ -636,6 +671,7 @@ impl Scanner {
             ends: Vec::new(),
             starts: Vec::new(),
             tmp: Vec::new(),
+            role: role_bit(role),
         };
         while m.lo < toks.len() {
             let sentence = toks[m.lo].sentence;
@@ -661,7 +697,7 @@ impl Scanner {
             m.lo = m.hi;
         }
         if !self.regexes.is_empty() {
-            self.scan_patterns(tt, &mut hits);
+            self.scan_patterns(tt, role_bit(role), &mut hits);
         }
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.target));
         hits.dedup();
@@ -670,7 +706,7 @@ impl Scanner {
 
     /// The explicit patterns, run over the tokens' normal forms joined by spaces, with a mark at each sentence
     /// start; a match counts when it starts and ends on token boundaries within one sentence.
-    fn scan_patterns(&self, tt: &TurnTokens, hits: &mut Vec<Hit>) {
+    fn scan_patterns(&self, tt: &TurnTokens, role: u8, hits: &mut Vec<Hit>) {
         let toks = &tt.tokens;
         let mut norm = String::with_capacity(toks.iter().map(|t| tt.norm(t).len() + 1).sum::<usize>() + 1);
         let mut pos = Vec::with_capacity(toks.len());
@@ -688,7 +724,7 @@ impl Scanner {
         }
         // Token index whose text starts at byte `b` of `norm` (or the first token after `b`).
         let tok_at = |b: usize| pos.partition_point(|&p| p < b);
-        for (re, t) in &self.regexes {
+        for (re, t, _) in self.regexes.iter().filter(|(_, _, roles)| roles & role != 0) {
             for m in re.find_iter(&norm) {
                 let s = m.start() + usize::from(norm.as_bytes().get(m.start()) == Some(&b' '));
                 let e =
@@ -724,6 +760,8 @@ struct Matching<'a> {
     ends: Vec<usize>,
     starts: Vec<usize>,
     tmp: Vec<usize>,
+    /// The turn's speaker, as a [`role_bit`].
+    role: u8,
 }
 
 impl Matching<'_> {
@@ -811,6 +849,9 @@ impl Matching<'_> {
 
     /// Every span of `ph` in which run `e.run` of its anchor part has its key at `pos`.
     fn try_entry(&mut self, ph: &Phrase, e: &Entry, pos: usize, hits: &mut Vec<Hit>) {
+        if e.roles & self.role == 0 {
+            return;
+        }
         let Some(start) = pos.checked_sub(e.offset as usize).filter(|&s| s >= self.lo) else { return };
         let bit = |at: usize| 1u64 << (self.words[at] % 64);
         if e.next != u64::MAX {
@@ -903,6 +944,7 @@ fn is_number(w: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Kind;
     use crate::lexicon::{ContextWords, Signal};
     use crate::tokenize::tokenize;
 
@@ -919,10 +961,41 @@ mod tests {
         Scanner::new(&lex).unwrap()
     }
 
+    #[test]
+    fn a_rule_s_phrases_are_looked_for_only_in_turns_where_they_can_count() {
+        let lex = crate::lexicon::load_builtin().expect("built-in lexicons");
+        let sc = Scanner::new(&lex).expect("compiles");
+        let found = |text: &str, role: Role| -> Vec<(Kind, &str)> {
+            sc.scan(&tokenize(text), role)
+                .iter()
+                .filter_map(|h| match h.target {
+                    Target::Rule(i) => Some((lex.rules[i as usize].kind(), lex.rules[i as usize].category.as_str())),
+                    _ => None,
+                })
+                .collect()
+        };
+        // An empathy credit is the agent's: in the customer's mouth the phrase is not looked for.
+        let sorry = "I am so sorry to hear that.";
+        assert!(found(sorry, Role::Agent).contains(&(Kind::Credit, "empathy")));
+        assert!(!found(sorry, Role::Customer).iter().any(|(k, _)| *k == Kind::Credit));
+        // A hardship cue is the customer's.
+        let job = "I lost my job last month.";
+        assert!(found(job, Role::Customer).contains(&(Kind::Cue, "hardship")));
+        assert!(!found(job, Role::Agent).iter().any(|(k, _)| *k == Kind::Cue));
+        // A threat the customer may allege is looked for in both turns.
+        let court = "We will take you to court.";
+        assert!(found(court, Role::Agent).contains(&(Kind::Finding, "pressure")));
+        assert!(found(court, Role::Customer).contains(&(Kind::Finding, "pressure")));
+        // A third party on the line may be a speaker the reader could not place.
+        let away = "She is not here at the moment.";
+        assert!(found(away, Role::Other).contains(&(Kind::Cue, "third-party")));
+        assert!(!found(away, Role::Agent).iter().any(|(k, _)| *k == Kind::Cue));
+    }
+
     /// The matched spans as the words they cover.
     fn spans(sc: &Scanner, text: &str) -> Vec<String> {
         let tt = tokenize(text);
-        sc.scan(&tt).iter().map(|h| text[h.start..h.end].to_string()).collect()
+        sc.scan(&tt, Role::Agent).iter().map(|h| text[h.start..h.end].to_string()).collect()
     }
 
     /// The spans the phrases' expanded variants cover, found by brute force: what the scanner must agree with.
@@ -1035,7 +1108,7 @@ mod tests {
             let sc = BUILTIN.get_or_init(|| Scanner::new(&crate::lexicon::load_builtin().unwrap()).unwrap());
             let text = words.join(" ");
             let tt = tokenize(&text);
-            for h in sc.scan(&tt) {
+            for h in sc.scan(&tt, Role::Agent) {
                 proptest::prop_assert!(h.tok_start < h.tok_end && h.tok_end <= tt.tokens.len());
                 proptest::prop_assert_eq!(tt.tokens[h.tok_start].sentence, tt.tokens[h.tok_end - 1].sentence);
                 proptest::prop_assert_eq!((h.start, h.end), (tt.tokens[h.tok_start].start, tt.tokens[h.tok_end - 1].end));
@@ -1060,7 +1133,7 @@ mod tests {
             let text = words.join(" ");
             let sc = scanner(&phrases);
             let tt = tokenize(&text);
-            let mut got: Vec<(usize, usize)> = sc.scan(&tt).iter().map(|h| (h.start, h.end)).collect();
+            let mut got: Vec<(usize, usize)> = sc.scan(&tt, Role::Agent).iter().map(|h| (h.start, h.end)).collect();
             got.dedup();
             proptest::prop_assert_eq!(got, reference(&phrases, &text));
         }

@@ -111,6 +111,18 @@ impl Rule {
     pub fn in_profile(&self, profile: &str) -> bool {
         self.profiles.is_empty() || self.profiles.iter().any(|p| p == profile)
     }
+
+    /// Whether the rule's phrases can give an item in a turn of `role`: in the rule's speaker's own turns; a
+    /// finding's also in the customer's, when the rule may be alleged ("he said he'd have me arrested"); a
+    /// third-party cue's also in a turn of a speaker the reader could not place. The matcher does not look for a
+    /// rule's phrases in other turns, so a phrase that cannot count there never hides one that can.
+    pub fn applies_in(&self, role: Role) -> bool {
+        role == self.speaker
+            || match self.kind() {
+                Kind::Finding => role == Role::Customer && self.allege,
+                Kind::Cue | Kind::Credit => self.category == Category::ThirdParty && role == Role::Other,
+            }
+    }
 }
 
 /// The names of the signals the conversation rules read.

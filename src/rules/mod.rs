@@ -285,7 +285,7 @@ impl Analyzer {
         let scanner = &self.scanner;
         let mut items = Analysis::default();
         let tt = tokenize(&call.turns[ti].text);
-        let hits = scanner.scan(&tt);
+        let hits = scanner.scan(&tt, call.turns[ti].role);
         let facts = self.lexical(call, ti, &tt, &hits, scanner, profile, &mut items);
         (facts, items)
     }
