@@ -329,3 +329,24 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     }
     out.extend_from_slice(&bytes[from..]);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn needs_escape_finds_each_byte_in_every_lane() {
+        for b in 0u8..0x80 {
+            for len in [1, 7, 8, 9, 16, 17, 24] {
+                for at in 0..len {
+                    let mut s = vec![b'a'; len];
+                    s[at] = b;
+                    assert_eq!(needs_escape(&s), escapes(b), "byte {b:#x} at {at} of {len}");
+                }
+            }
+        }
+        // Non-ASCII text (every byte at or above 0x80) and the bytes around the escapes need none.
+        assert!(!needs_escape("é€😀 déjà vu, naïve café".as_bytes()));
+        assert!(!needs_escape(b"!#$%&'()*+,-./[]^_`{|}~ \x7f"));
+    }
+}
