@@ -210,10 +210,16 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
     if a.agent_turns == 0 {
         return;
     }
-    // The call's signals by (signal, turn) and its counted items by (code, turn), each sorted once, so each
-    // weight finds its turns by a binary search rather than a pass over the whole call.
-    let mut signals: Vec<(u8, usize)> = a.agent_signals.iter().map(|&(t, x)| (x, t)).collect();
-    signals.sort_unstable();
+    // Per signal, the agent turns it is in and the first of them (`agent_signals` holds each signal once per
+    // turn, in turn order); the call's counted items by (code, turn), sorted once, so each weight on a rule code
+    // finds its turns by a binary search rather than a pass over the whole call.
+    let mut per_signal = [(0usize, usize::MAX); SIGNALS.len()];
+    for &(t, x) in &a.agent_signals {
+        if let Some((n, first)) = per_signal.get_mut(usize::from(x)) {
+            *n += 1;
+            *first = (*first).min(t);
+        }
+    }
     let mut items: Vec<(&'static str, usize)> =
         a.findings.iter().chain(&a.credits).filter(|i| counts(i)).map(|i| (i.code, i.turn)).collect();
     items.sort_unstable();
@@ -224,26 +230,26 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
         let Some(s) = Subscore::ALL.iter().position(|s| s.as_str() == w.score) else {
             continue;
         };
-        turns.clear();
-        let mut code: Option<&'static str> = None;
         let signal = signal_index(&w.feature);
-        if let Some(i) = signal {
-            code = Some(SIGNALS[usize::from(i)]);
-            let from = signals.partition_point(|&(x, _)| x < i);
-            turns.extend(signals[from..].iter().take_while(|&&(x, _)| x == i).map(|&(_, t)| t));
+        let (code, n, first) = if let Some(i) = signal {
+            let (n, first) = per_signal[usize::from(i)];
+            (SIGNALS[usize::from(i)], n, first)
         } else {
+            turns.clear();
             let from = items.partition_point(|&(c, _)| c < w.feature.as_str());
+            let mut code = "";
             for &(c, t) in items[from..].iter().take_while(|&&(c, _)| c == w.feature) {
-                code = Some(c);
+                code = c;
                 turns.push(t);
             }
-        }
-        turns.sort_unstable();
-        turns.dedup();
-        let (Some(code), Some(&first)) = (code, turns.first()) else {
-            continue;
+            turns.sort_unstable();
+            turns.dedup();
+            (code, turns.len(), turns.first().copied().unwrap_or(usize::MAX))
         };
-        let n = turns.len().min(a.agent_turns);
+        if n == 0 {
+            continue;
+        }
+        let n = n.min(a.agent_turns);
         let signal = signal.is_some();
         let share = if signal { n as f64 / a.agent_turns as f64 } else { 1.0 };
         parts.push((s, w.weight * share, code, first, w, signal.then_some(n)));
@@ -291,7 +297,11 @@ pub fn score(a: &Analysis, lex: &Lexicon) -> Scorecard {
 pub fn score_with(a: &Analysis, lex: &Lexicon, weights: &Weights) -> Scorecard {
     let card_points = |code: &str| lex.rule(code).and_then(|r| r.points);
     // A credit the linear scorer weighs on a subscore moves that subscore through its weight only.
-    let weighed = |code: &str, s: Subscore| lex.weights_of(code).any(|w| w.score == s.as_str());
+    // The few weights on rule codes, found once per call rather than by a pass over every weight per credit.
+    let on_codes: Vec<&FeatureWeight> = lex.weights.iter().filter(|w| signal_index(&w.feature).is_none()).collect();
+    let weighed = |code: &str, s: Subscore| {
+        on_codes.iter().any(|w| w.score == s.as_str() && w.feature.eq_ignore_ascii_case(code))
+    };
     let mut trace = Vec::new();
     let mut sub = Subscore::ALL.map(Subscore::base);
     let idx = |s: Subscore| Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0);
