@@ -355,7 +355,8 @@ impl Analyzer {
         out: &mut Analysis,
     ) -> TurnFacts {
         let turn = &call.turns[ti];
-        let mut facts = TurnFacts { role: Some(turn.role), words: tt.tokens.len(), ..TurnFacts::default() };
+        let signals = Vec::with_capacity(hits.iter().filter(|h| matches!(h.target, Target::Signal(_))).count());
+        let mut facts = TurnFacts { role: Some(turn.role), signals, words: tt.tokens.len(), ..TurnFacts::default() };
         if let Some(first) = tt.tokens.first() {
             let last = tt.tokens.iter().take_while(|t| t.sentence == first.sentence).last().unwrap_or(first);
             facts.first_sentence = (first.start, last.end);
