@@ -24,14 +24,28 @@ impl Role {
     /// Only unambiguous role words map; names and numbered speakers are `Other` until a reader's role
     /// heuristic or the user decides.
     pub fn from_label(label: &str) -> Role {
-        let l = label.trim().to_ascii_lowercase();
-        match l.as_str() {
-            "agent" | "collector" | "rep" | "representative" | "advisor" | "adviser" | "operator" | "csr"
-            | "associate" | "staff" => Role::Agent,
-            "customer" | "consumer" | "debtor" | "client" | "account holder" | "borrower" | "caller" | "cust" => {
-                Role::Customer
-            }
-            _ => Role::Other,
+        const AGENT: &[&str] = &[
+            "agent",
+            "collector",
+            "rep",
+            "representative",
+            "advisor",
+            "adviser",
+            "operator",
+            "csr",
+            "associate",
+            "staff",
+        ];
+        const CUSTOMER: &[&str] =
+            &["customer", "consumer", "debtor", "client", "account holder", "borrower", "caller", "cust"];
+        // Compared in any case without a lower-cased copy: every turn's label comes through here.
+        let l = label.trim();
+        if AGENT.iter().any(|w| w.eq_ignore_ascii_case(l)) {
+            Role::Agent
+        } else if CUSTOMER.iter().any(|w| w.eq_ignore_ascii_case(l)) {
+            Role::Customer
+        } else {
+            Role::Other
         }
     }
 
@@ -155,5 +169,22 @@ impl Call {
     /// The roles of the turns, in order.
     pub fn roles(&self) -> Vec<Role> {
         self.turns.iter().map(|t| t.role).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_words_map_in_any_case_and_anything_else_is_other() {
+        for l in ["agent", "AGENT", " Collector ", "CSR", "Account Holder", "customer", "Cust", "caller"] {
+            assert_ne!(Role::from_label(l), Role::Other, "{l}");
+        }
+        assert_eq!(Role::from_label("Rep"), Role::Agent);
+        assert_eq!(Role::from_label("DEBTOR"), Role::Customer);
+        for l in ["spk_0", "Speaker 1", "Priya", "", "agents", "account"] {
+            assert_eq!(Role::from_label(l), Role::Other, "{l}");
+        }
     }
 }
