@@ -201,8 +201,10 @@ fn edge_mask(part: Option<&Part>, last: bool) -> u64 {
 /// such as "you" has dozens of entries, but at a given place only the few whose guard word is there are tried.
 #[derive(Clone, Debug, Default)]
 struct KeyIndex {
-    /// (distance from the key, first and one past the last of its entries in `guarded`), one per distance.
-    distances: Vec<(i32, u32, u32)>,
+    /// (distance from the key, first and one past the last of its entries in `guarded`, a filter with bit
+    /// `word % 64` set for each of their guard words), one per distance. Two searches in three find no guard
+    /// word in place; the filter ends most of them before the entries are read.
+    distances: Vec<(i32, u32, u32, u64)>,
     /// (guard word, entry), sorted by distance, then word.
     guarded: Vec<(u32, Entry)>,
     /// Entries with no word at a fixed distance (their neighbours are slots or optional parts).
@@ -236,8 +238,11 @@ impl KeyIndexBuilder {
         let mut index = KeyIndex { loose: self.loose, ..KeyIndex::default() };
         for (i, &(d, x, e)) in self.guarded.iter().enumerate() {
             match index.distances.last_mut() {
-                Some(last) if last.0 == d => last.2 = i as u32 + 1,
-                _ => index.distances.push((d, i as u32, i as u32 + 1)),
+                Some(last) if last.0 == d => {
+                    last.2 = i as u32 + 1;
+                    last.3 |= 1 << (x % 64);
+                }
+                _ => index.distances.push((d, i as u32, i as u32 + 1, 1 << (x % 64))),
             }
             index.guarded.push((x, e));
         }
@@ -827,12 +832,15 @@ impl Matching<'_> {
 
     /// The entries of a key found at `pos`: the loose ones, and the guarded ones whose guard word is in place.
     fn try_index(&mut self, index: &KeyIndex, phrases: &[Phrase], pos: usize, hits: &mut Vec<Hit>) {
-        for &(d, from, to) in &index.distances {
+        for &(d, from, to, mask) in &index.distances {
             let at = pos as isize + d as isize;
             if at < self.lo as isize || at >= self.hi as isize {
                 continue;
             }
             let x = self.words[at as usize];
+            if mask & (1 << (x % 64)) == 0 {
+                continue;
+            }
             let group = &index.guarded[from as usize..to as usize];
             let first = group.partition_point(|&(w, _)| w < x);
             for (_, e) in group[first..].iter().take_while(|&&(w, _)| w == x) {
