@@ -199,6 +199,10 @@ fn counts(i: &Item) -> bool {
 /// agent turns with it for a signal).
 type Share<'a> = (usize, f64, &'static str, usize, &'a FeatureWeight, Option<usize>);
 
+/// One weight of the linear scorer with what it weighs resolved: (subscore, its signal when the feature is one,
+/// the weight).
+type Feature<'a> = (usize, Option<u8>, &'a FeatureWeight);
+
 /// The linear scorer (`lexicons/weights.toml`): each weighed feature moves its subscore by its weight. A rule
 /// code counts in full when its item stands anywhere in the call, as a credit does in the rubric; a signal (the
 /// `style-` politeness strategies) counts by the share of agent turns in which it appears, since in a long call
@@ -206,7 +210,7 @@ type Share<'a> = (usize, f64, &'static str, usize, &'a FeatureWeight, Option<usi
 /// present or not. Each subscore's linear total is rounded once, and its whole points are shared out over the
 /// features present by the largest-remainder method, so no fraction is lost to rounding each feature alone and
 /// the trace still adds up.
-fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace>) {
+fn linear(a: &Analysis, features: &[Feature<'_>], sub: &mut [i32; 5], trace: &mut Vec<Trace>) {
     if a.agent_turns == 0 {
         return;
     }
@@ -226,11 +230,7 @@ fn linear(a: &Analysis, lex: &Lexicon, sub: &mut [i32; 5], trace: &mut Vec<Trace
     // In the order of the weights.
     let mut parts: Vec<Share<'_>> = Vec::new();
     let mut turns: Vec<usize> = Vec::new();
-    for w in &lex.weights {
-        let Some(s) = Subscore::ALL.iter().position(|s| s.as_str() == w.score) else {
-            continue;
-        };
-        let signal = signal_index(&w.feature);
+    for &(s, signal, w) in features {
         let (code, n, first) = if let Some(i) = signal {
             let (n, first) = per_signal[usize::from(i)];
             (SIGNALS[usize::from(i)], n, first)
@@ -296,16 +296,20 @@ pub fn score(a: &Analysis, lex: &Lexicon) -> Scorecard {
 /// Score an analysis by the rubric with these subscore weights.
 pub fn score_with(a: &Analysis, lex: &Lexicon, weights: &Weights) -> Scorecard {
     let card_points = |code: &str| lex.rule(code).and_then(|r| r.points);
+    let idx = |s: Subscore| Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0);
+    // What each weight weighs, resolved once for the linear scorer and the credits below.
+    let features: Vec<Feature<'_>> = lex
+        .weights
+        .iter()
+        .filter_map(|w| Some((Subscore::ALL.iter().position(|s| s.as_str() == w.score)?, signal_index(&w.feature), w)))
+        .collect();
     // A credit the linear scorer weighs on a subscore moves that subscore through its weight only.
-    // The few weights on rule codes, found once per call rather than by a pass over every weight per credit.
-    let on_codes: Vec<&FeatureWeight> = lex.weights.iter().filter(|w| signal_index(&w.feature).is_none()).collect();
     let weighed = |code: &str, s: Subscore| {
-        on_codes.iter().any(|w| w.score == s.as_str() && w.feature.eq_ignore_ascii_case(code))
+        features.iter().any(|&(f, signal, w)| signal.is_none() && f == idx(s) && w.feature.eq_ignore_ascii_case(code))
     };
     let mut trace = Vec::new();
     let mut sub = Subscore::ALL.map(Subscore::base);
-    let idx = |s: Subscore| Subscore::ALL.iter().position(|x| *x == s).unwrap_or(0);
-    linear(a, lex, &mut sub, &mut trace);
+    linear(a, &features, &mut sub, &mut trace);
     for f in a.findings.iter().filter(|i| counts(i)) {
         let sev = f.severity.unwrap_or(Severity::Low);
         for &s in finding_targets(f.category, sev) {
