@@ -996,6 +996,13 @@ mod tests {
         let court = "We will take you to court.";
         assert!(found(court, Role::Agent).contains(&(Kind::Finding, "pressure")));
         assert!(found(court, Role::Customer).contains(&(Kind::Finding, "pressure")));
+        // The customer's reported speech and questions about a threat are still found in the customer's turn,
+        // for the rules stage to turn into an allegation or a question cue.
+        for said in ["Your colleague said you would take me to court.", "Are you going to take me to court?"] {
+            assert!(found(said, Role::Customer).contains(&(Kind::Finding, "pressure")), "{said}");
+        }
+        // An empathy credit the customer denies ("nobody said sorry to hear that") is not looked for either.
+        assert!(!found("Nobody ever said sorry to hear that.", Role::Customer).iter().any(|(k, _)| *k == Kind::Credit));
         // A third party on the line may be a speaker the reader could not place.
         let away = "She is not here at the moment.";
         assert!(found(away, Role::Other).contains(&(Kind::Cue, "third-party")));
